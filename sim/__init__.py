@@ -1,0 +1,1 @@
+"""hospital-sim: a discrete-event simulation of a hospital outpatient department."""

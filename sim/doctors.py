@@ -1,0 +1,132 @@
+"""Doctors, the queues patients wait in for them, and a doctor's working day.
+
+A ``ConsultQueue`` is served by one doctor (patients registered to a named doctor, as
+in most Chinese outpatient departments) or by a pool (any free doctor of the
+department takes the next patient). Returning patients with their results may be
+called before new ones; otherwise the queue is first come, first served.
+
+Sessions and overtime: a doctor sees patients from the session's start. When the
+session ends, the doctors of a queue still see the patients who were waiting at that
+moment (that is their overtime) and then stop until the next session; patients who
+arrive in between wait for it. After the last session of the day the doctors stay
+until their queue is empty; a returning patient who arrives after they have all gone
+home cannot be reviewed that day.
+"""
+
+from __future__ import annotations
+
+import math
+from heapq import heappop, heappush
+
+import simpy
+
+from sim.recorder import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
+
+NEW, REVIEW = 1, 0  # queue priority classes (lower is called first)
+
+
+class Doctor:
+    __slots__ = ("id", "department", "wake")
+
+    def __init__(self, doctor_id: int, department: str):
+        self.id = doctor_id
+        self.department = department
+        self.wake: simpy.Event | None = None
+
+
+class ConsultQueue:
+    """Patients waiting for a doctor or a pool of doctors."""
+
+    def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
+                 review_priority: bool):
+        self.env = env
+        self.doctors = doctors
+        self.sessions = sessions
+        self.review_priority = review_priority
+        self.entries: list[tuple] = []  # heap of (priority, seq, visit, is_review, event, deadline, joined)
+        self.seq = 0
+        self.idle: list[Doctor] = []
+        self.overtime_quota = 0.0  # patients still to be seen after the current session ended
+        self.doctors_at_work = len(doctors)  # falls to 0 when all have gone home for the day
+        for index, (_, end) in enumerate(sessions):
+            last = index == len(sessions) - 1
+            # Scheduled before any doctor event, so at equal times the bell rings first.
+            bell = env.timeout(end - env.now)
+            bell.callbacks.append(lambda _event, last=last: self._session_ends(last))
+
+    def _session_ends(self, last: bool) -> None:
+        self.overtime_quota = math.inf if last else len(self.entries)
+        idle, self.idle = self.idle, []
+        for doctor in idle:
+            doctor.wake.succeed()
+
+    @property
+    def closed(self) -> bool:
+        return self.doctors_at_work == 0
+
+    def join(self, visit: int, review: bool, deadline: float) -> simpy.Event:
+        """Join the queue; the event fires at the end of the consultation with the
+        doctor's id, or with None if the patient's patience ran out first."""
+        event = self.env.event()
+        priority = REVIEW if (review and self.review_priority) else NEW
+        self.seq += 1
+        heappush(self.entries, (priority, self.seq, visit, review, event, deadline, self.env.now))
+        if self.idle:
+            doctor = self.idle.pop()
+            doctor.wake.succeed()
+        return event
+
+    def load(self) -> int:
+        """Patients waiting or being seen (for choosing the shortest queue)."""
+        return len(self.entries) + len(self.doctors) - len(self.idle)
+
+
+def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, consultation: Stage, review: Stage,
+               log: VisitLog, sessions_log: SessionLog, rush_per_waiting: float, rush_min_factor: float):
+    """A doctor's day: each session, call the next patient, consult, repeat."""
+    entries = queue.entries
+    pool_size = len(queue.doctors)
+    for index, (start, end) in enumerate(queue.sessions):
+        if env.now < start:
+            yield env.timeout(start - env.now)
+        busy = busy_in_session = 0.0
+        patients = 0
+        while True:
+            now = env.now
+            if entries and (now < end or queue.overtime_quota > 0):
+                if now >= end:
+                    queue.overtime_quota -= 1
+                _, _, visit, is_review, event, deadline, joined = heappop(entries)
+                if deadline < now:  # gave up waiting before being called
+                    log.outcome[visit] = LEFT_WITHOUT_BEING_SEEN
+                    log.departure[visit] = deadline
+                    event.succeed(None)
+                    continue
+                stage = review if is_review else consultation
+                waiting = len(entries) / pool_size
+                # Doctors hurry when many are waiting: shorter, worse-communicated visits.
+                factor = max(rush_min_factor, 1.0 - rush_per_waiting * waiting) if rush_per_waiting else 1.0
+                duration = stage.service[visit] * factor
+                stage.start[visit] = now
+                stage.end[visit] = now + duration
+                stage.wait[visit] = now - joined
+                if is_review:
+                    log.review_doctor[visit] = doctor.id
+                else:
+                    log.doctor[visit] = doctor.id
+                    log.waiting_at_consultation[visit] = waiting
+                    log.rush_factor[visit] = factor
+                yield env.timeout(duration)
+                busy += duration
+                busy_in_session += max(0.0, min(now + duration, end) - max(now, start))
+                patients += 1
+                event.succeed(doctor.id)
+            elif now < end:
+                doctor.wake = env.event()
+                queue.idle.append(doctor)
+                yield doctor.wake
+            else:
+                break
+        sessions_log.add(doctor_id=doctor.id, department=doctor.department, session=index, start=start, end=end,
+                         left=env.now, busy_in_session=busy_in_session, busy=busy, patients=patients)
+    queue.doctors_at_work -= 1

@@ -1,0 +1,112 @@
+"""The hospital on one day: its stations, departments, doctors and logs.
+
+``OpenDay`` wires the configured resources to the day's patients and the columnar
+logs; the patient process in ``sim.pathway`` moves through it.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from sim.clock import MINUTES_PER_DAY, parse_clock
+from sim.doctors import ConsultQueue, Doctor, doctor_day
+from sim.patients import DayPatients
+from sim.recorder import SessionLog, Stage, VisitLog
+from sim.schema import HospitalConfig
+from sim.stations import FifoStation
+
+
+class Department:
+    """Where a department's patients queue for its doctors."""
+
+    def __init__(self, name: str, queues: list[ConsultQueue], doctors: list[Doctor], assignment: str,
+                 review_same_doctor: bool):
+        self.name = name
+        self.queues = queues
+        self.assignment = assignment
+        self.review_same_doctor = review_same_doctor
+        self.queue_of_doctor = {}
+        for queue in queues:
+            for doctor in queue.doctors:
+                self.queue_of_doctor[doctor.id] = queue
+        self.doctor_ids = [d.id for d in doctors]
+
+    def choose_queue(self, visit: int, draw: float) -> ConsultQueue:
+        queues = self.queues
+        if len(queues) == 1:
+            return queues[0]
+        if self.assignment == "random":
+            return queues[int(draw * len(queues))]
+        # shortest queue; ties go round-robin so no doctor is always first choice
+        n = len(queues)
+        best = queues[visit % n]
+        best_load = best.load()
+        for k in range(1, n):
+            queue = queues[(visit + k) % n]
+            load = queue.load()
+            if load < best_load:
+                best, best_load = queue, load
+        return best
+
+    def review_queue(self, visit: int, doctor_id: int, draw: float) -> ConsultQueue:
+        if self.review_same_doctor:
+            return self.queue_of_doctor[doctor_id]
+        return self.choose_queue(visit, draw)
+
+
+class OpenDay:
+    """Everything the patients of one day interact with."""
+
+    def __init__(self, env: simpy.Environment, hospital: HospitalConfig, patients: DayPatients, day: int):
+        self.env = env
+        self.patients = patients
+        size = len(patients)
+        day_start = day * MINUTES_PER_DAY
+        service = {stage: values.tolist() for stage, values in patients.service.items()}
+        stage_names = ["registration", "consultation", "exam_payment", *hospital.exams, "review", "payment", "pharmacy"]
+        self.stages = {name: Stage(name, service[name], size) for name in stage_names}
+        self.log = VisitLog(size, self.stages)
+        self.sessions_log = SessionLog()
+
+        def station(name, cfg):
+            return FifoStation(env, name, cfg.servers, day_start + parse_clock(cfg.opens))
+
+        self.registration = station("registration", hospital.registration)
+        self.cashier = station("cashier", hospital.cashier)
+        self.pharmacy = station("pharmacy", hospital.pharmacy)
+        self.exam_stations = {name: station(name, cfg) for name, cfg in hospital.exams.items()}
+        self.departments = self._open_departments(hospital, day_start)
+
+        # plain lists: the patient process reads one element per visit
+        self.arrival_time = patients.arrival_time.tolist()
+        self.department_of = [self.departments[d] for d in patients.department.tolist()]
+        self.deadline_after = patients.patience.tolist()
+        self.assignment_draw = patients.assignment_draw.tolist()
+        self.prescription = patients.prescription.tolist()
+        self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}
+        exam_names = list(hospital.exams)
+        needs = [patients.exams[name] for name in exam_names]
+        self.exams_needed = [
+            tuple(name for name, need in zip(exam_names, row) if need) for row in zip(*needs)
+        ] if exam_names else [()] * size
+
+    def _open_departments(self, hospital: HospitalConfig, day_start: float) -> list[Department]:
+        env = self.env
+        rules = hospital.consultation_queue
+        departments = []
+        doctor_id = 0
+        for name, cfg in hospital.departments.items():
+            sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in cfg.sessions]
+            doctors = [Doctor(doctor_id + k, name) for k in range(cfg.doctors)]
+            doctor_id += cfg.doctors
+            if cfg.assignment == "pooled":
+                queues = [ConsultQueue(env, doctors, sessions, rules.review_priority)]
+            else:
+                queues = [ConsultQueue(env, [d], sessions, rules.review_priority) for d in doctors]
+            for queue in queues:
+                for doctor in queue.doctors:
+                    env.process(doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
+                                           self.log, self.sessions_log, rules.rush_per_waiting_patient,
+                                           rules.rush_min_factor))
+            departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor))
+        return departments

@@ -1,0 +1,79 @@
+"""Run the model: one day, then one replication of many days. Config in, arrays out.
+
+Nothing here knows about Hydra, files or pandas: the caller passes typed configs
+(``sim.schema``) and gets dictionaries of NumPy columns back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+
+from sim.clock import MINUTES_PER_DAY, calendar_days
+from sim.hospital import OpenDay
+from sim.pathway import patient_day
+from sim.patients import draw_day
+from sim.schema import HospitalConfig, RunConfig
+from sim.streams import Streams
+
+Columns = dict[str, np.ndarray]
+
+
+def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns, Columns]:
+    """Simulate one day from an empty clinic until the last patient leaves."""
+    env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
+    open_day = OpenDay(env, hospital, patients, day)
+    for visit in range(len(patients)):
+        env.process(patient_day(env, visit, open_day))
+    env.run()
+    return open_day.log.columns(), open_day.sessions_log.columns()
+
+
+def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Columns:
+    n = len(patients)
+    columns = {
+        "day": np.full(n, day, dtype=np.int32),
+        "weekday": np.full(n, date.weekday(), dtype=np.int8),
+        "month": np.full(n, date.month, dtype=np.int8),
+        "arrival_time": patients.arrival_time,
+        "department": patients.department,
+        "female": patients.female,
+        "age_group": patients.age_group,
+        "education": patients.education,
+        "prescription": patients.prescription,
+        "in_warmup": (patients.arrival_time - day * MINUTES_PER_DAY) < hospital.warmup_min,
+    }
+    for name, needs in patients.exams.items():
+        columns[f"needs_{name}"] = needs
+    return columns
+
+
+def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
+                         on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
+    """All days of one replication: (visit columns, doctor-session columns)."""
+    streams = Streams(run.seed, replication)
+    visit_parts, session_parts = [], []
+    for day, date in enumerate(calendar_days(run.start_date, run.days)):
+        patients = draw_day(hospital, date, day, streams)
+        if len(patients):
+            visits, sessions = simulate_day(hospital, patients, day)
+            visits.update(_patient_columns(hospital, patients, day, date))
+            sessions["day"] = np.full(len(sessions["doctor_id"]), day, dtype=np.int32)
+            visit_parts.append(visits)
+            session_parts.append(sessions)
+        if on_day_done is not None:
+            on_day_done(day)
+    visits = _concat(visit_parts)
+    visits["replication"] = np.full(len(visits.get("arrival_time", ())), replication, dtype=np.int32)
+    visits["visit_id"] = np.arange(len(visits["replication"]), dtype=np.int64)
+    sessions = _concat(session_parts)
+    sessions["replication"] = np.full(len(sessions.get("doctor_id", ())), replication, dtype=np.int32)
+    return visits, sessions
+
+
+def _concat(parts: list[Columns]) -> Columns:
+    if not parts:
+        return {}
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}

@@ -1,0 +1,76 @@
+"""Columnar logs of one simulated day: one list per column, filled by index.
+
+Nothing here allocates per event: the pathway writes floats into preallocated lists
+and the lists become NumPy arrays once, when the day is over.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAN = float("nan")
+
+# outcome codes of a visit
+COMPLETED = 0
+LEFT_WITHOUT_BEING_SEEN = 1
+REVIEW_DEFERRED = 2  # exams done, but the doctor had gone home: comes back another day
+OUTCOMES = ("completed", "left_without_being_seen", "review_deferred")
+
+
+class Stage:
+    """The columns of one stage of the pathway: base service lengths in, times out."""
+
+    __slots__ = ("name", "service", "start", "end", "wait")
+
+    def __init__(self, name: str, service: list[float], size: int):
+        self.name = name
+        self.service = service
+        self.start = [NAN] * size
+        self.end = [NAN] * size
+        self.wait = [NAN] * size
+
+
+class VisitLog:
+    """Per-visit outcome columns of a day, in arrival order."""
+
+    def __init__(self, size: int, stages: dict[str, Stage]):
+        self.size = size
+        self.stages = stages
+        self.doctor = [-1] * size
+        self.review_doctor = [-1] * size
+        self.waiting_at_consultation = [NAN] * size  # patients waiting per doctor at the start
+        self.rush_factor = [NAN] * size
+        self.results_ready = [NAN] * size
+        self.departure = [NAN] * size
+        self.outcome = [COMPLETED] * size
+
+    def columns(self) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for name, stage in self.stages.items():
+            out[f"{name}_start"] = np.array(stage.start)
+            out[f"{name}_end"] = np.array(stage.end)
+            out[f"wait_{name}"] = np.array(stage.wait)
+        out["doctor_id"] = np.array(self.doctor, dtype=np.int32)
+        out["review_doctor_id"] = np.array(self.review_doctor, dtype=np.int32)
+        out["waiting_at_consultation"] = np.array(self.waiting_at_consultation)
+        out["consultation_rush_factor"] = np.array(self.rush_factor)
+        out["results_ready"] = np.array(self.results_ready)
+        out["departure_time"] = np.array(self.departure)
+        out["outcome"] = np.array(self.outcome, dtype=np.int8)
+        return out
+
+
+class SessionLog:
+    """One row per doctor and clinic session: when they worked and how busy they were."""
+
+    FIELDS = ("doctor_id", "department", "session", "start", "end", "left", "busy_in_session", "busy", "patients")
+
+    def __init__(self):
+        self.rows: dict[str, list] = {name: [] for name in self.FIELDS}
+
+    def add(self, **row) -> None:
+        for name in self.FIELDS:
+            self.rows[name].append(row[name])
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: np.array(values) for name, values in self.rows.items()}

@@ -1,0 +1,39 @@
+"""First-come-first-served stations with identical servers: registration windows,
+cashiers, laboratory and imaging rooms, pharmacy windows.
+
+With a FIFO queue and service lengths known when a patient joins, the moment their
+service starts is already decided when they join: it is when the earliest-free server
+becomes free (the Kiefer-Wolfowitz recursion), or now if one is idle. So the station
+keeps a heap of the times its servers become free and a visit costs one SimPy event,
+its end, instead of a request, a grant and a release. Patients reach a station in
+time order (SimPy processes events in time order), which is all the recursion needs.
+"""
+
+from __future__ import annotations
+
+from heapq import heapreplace
+
+import simpy
+
+from sim.recorder import Stage
+
+
+class FifoStation:
+    """``servers`` identical servers that start work at ``opens_at``."""
+
+    def __init__(self, env: simpy.Environment, name: str, servers: int, opens_at: float):
+        self.env = env
+        self.name = name
+        self.free_at = [opens_at] * servers  # a heap: when each server is next free
+
+    def serve(self, visit: int, stage: Stage) -> simpy.Event:
+        """Queue, be served, and return the event of the service's end."""
+        now = self.env.now
+        free_at = self.free_at
+        start = free_at[0] if free_at[0] > now else now
+        end = start + stage.service[visit]
+        heapreplace(free_at, end)
+        stage.start[visit] = start
+        stage.end[visit] = end
+        stage.wait[visit] = start - now
+        return self.env.timeout(end - now)
