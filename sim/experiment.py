@@ -1,0 +1,137 @@
+"""Replications of a configured scenario: run them (serially or on a process pool),
+gather the tables, compute KPIs and their confidence intervals.
+
+Each replication draws only from its own named streams, so the tables do not depend
+on how many workers ran them or in which order they finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from sim import metrics, provenance, tables
+from sim.config import to_typed
+from sim.model import simulate_replication
+from sim.progress import Progress
+from sim.schema import Config
+
+
+@dataclass
+class ReplicationOutput:
+    replication: int
+    visits: dict[str, np.ndarray]
+    sessions: dict[str, np.ndarray]
+    kpis: dict[str, float]
+
+
+def run_replication(cfg: Config, replication: int, on_day_done=None) -> ReplicationOutput:
+    visits, sessions = simulate_replication(cfg.hospital, cfg.run, replication, on_day_done)
+    kpis = {"replication": replication}
+    if visits:
+        kpis.update(metrics.visit_kpis(visits, tables.stage_names(cfg.hospital)))
+    kpis.update(metrics.doctor_kpis(sessions))
+    return ReplicationOutput(replication, visits, sessions, kpis)
+
+
+def worker_count(jobs: int, replications: int) -> int:
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(workers, replications))
+
+
+def run_replications(cfg: Config, progress: bool = False) -> list[ReplicationOutput]:
+    """All replications of ``cfg``, in replication order."""
+    reps = cfg.run.replications
+    workers = worker_count(cfg.run.jobs, reps)
+    bar = Progress(total=reps * cfg.run.days, unit="day", enabled=progress,
+                   description=f"{cfg.hospital.name}: {reps} replication(s) x {cfg.run.days} day(s)")
+    with bar:
+        if workers == 1:
+            return [run_replication(cfg, r, on_day_done=lambda _day: bar.advance(1)) for r in range(reps)]
+        outputs = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_replication, cfg, r) for r in range(reps)]
+            for future in futures:
+                outputs.append(future.result())
+                bar.advance(cfg.run.days)
+        return outputs
+
+
+@dataclass
+class Result:
+    """Tables of a run. ``summary`` has one row per KPI: mean, ci_low, ci_high, n."""
+
+    config: Config
+    visits: pd.DataFrame
+    doctor_sessions: pd.DataFrame
+    kpis: pd.DataFrame
+    summary: pd.DataFrame
+    provenance: dict = field(default_factory=dict)
+    config_yaml: str = ""
+
+    def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
+        """Write the run's files into ``directory`` (created if needed)."""
+        from sim import report  # matplotlib is only needed when saving
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        if save_visits:
+            self.visits.to_parquet(out / "visits.parquet", index=False)
+            self.doctor_sessions.to_parquet(out / "doctor_sessions.parquet", index=False)
+        self.kpis.to_csv(out / "kpis.csv", index=False)
+        (out / "summary.json").write_text(json.dumps(summary_dict(self.summary), indent=2) + "\n")
+        (out / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
+        (out / "config.yaml").write_text(self.config_yaml)
+        if figures:
+            report.save_figures(self, out / "figures")
+        return out
+
+
+def summary_dict(summary: pd.DataFrame) -> dict:
+    """KPI -> {"mean", "ci_low", "ci_high", "n"}, NaN written as null."""
+    def clean(value):
+        return None if isinstance(value, float) and not np.isfinite(value) else value
+
+    return {kpi: {"mean": clean(float(row["mean"])), "ci_low": clean(float(row["ci_low"])),
+                  "ci_high": clean(float(row["ci_high"])), "n": int(row["n"])}
+            for kpi, row in summary.iterrows()}
+
+
+def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: list[str] | None = None) -> Result:
+    """Run every replication of a composed config and return its tables."""
+    started = time.perf_counter()
+    typed = to_typed(cfg)
+    config_yaml = OmegaConf.to_yaml(OmegaConf.structured(typed)) if isinstance(typed, Config) else ""
+    if progress is None:
+        progress = typed.output.progress
+    outputs = run_replications(typed, progress=progress)
+
+    visits = tables.visits_frame(_stack([o.visits for o in outputs]), typed.hospital)
+    sessions = tables.sessions_frame(_stack([o.sessions for o in outputs]), typed.hospital)
+    kpis = pd.DataFrame([o.kpis for o in outputs])
+    summary = metrics.summarise(kpis)
+    wall = time.perf_counter() - started
+    return Result(
+        config=typed,
+        visits=visits,
+        doctor_sessions=sessions,
+        kpis=kpis,
+        summary=summary,
+        provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
+        config_yaml=config_yaml,
+    )
+
+
+def _stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}

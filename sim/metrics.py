@@ -1,0 +1,83 @@
+"""Key performance indicators of one replication, and their summary across replications.
+
+Every KPI is computed with NumPy over whole columns. Names are snake_case with the
+unit in the name where it is not obvious; the README lists and explains them all.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.clock import MINUTES_PER_DAY
+from sim.recorder import COMPLETED, LEFT_WITHOUT_BEING_SEEN, REVIEW_DEFERRED
+
+WAIT_THRESHOLD_MIN = 30.0
+
+
+def _mean(values: np.ndarray) -> float:
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if len(values) else math.nan
+
+
+def visit_kpis(visits: dict[str, np.ndarray], stages: list[str]) -> dict[str, float]:
+    """KPIs of the visits of one replication (warm-up visits excluded)."""
+    keep = ~visits["in_warmup"]
+    n = int(keep.sum())
+    outcome = visits["outcome"][keep]
+    kpis: dict[str, float] = {
+        "visits": float(n),
+        "visits_per_day": n / max(1, len(np.unique(visits["day"][keep]))),
+        "completed_share": float(np.mean(outcome == COMPLETED)) if n else math.nan,
+        "left_without_being_seen_share": float(np.mean(outcome == LEFT_WITHOUT_BEING_SEEN)) if n else math.nan,
+        "review_deferred_share": float(np.mean(outcome == REVIEW_DEFERRED)) if n else math.nan,
+    }
+    for stage in stages:
+        kpis[f"wait_{stage}_mean_min"] = _mean(visits[f"wait_{stage}"][keep])
+    consultation_wait = visits["wait_consultation"][keep]
+    seen = consultation_wait[~np.isnan(consultation_wait)]
+    kpis["wait_consultation_p90_min"] = float(np.percentile(seen, 90)) if len(seen) else math.nan
+    kpis["wait_consultation_over_30_min_share"] = float(np.mean(seen > WAIT_THRESHOLD_MIN)) if len(seen) else math.nan
+    completed = keep & (visits["outcome"] == COMPLETED)
+    kpis["time_in_system_mean_min"] = _mean(visits["departure_time"][completed] - visits["arrival_time"][completed])
+    return kpis
+
+
+def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
+    """KPIs of doctors' sessions: utilisation, overtime, when the clinic empties."""
+    if not len(sessions.get("doctor_id", ())):
+        return {"doctor_utilisation": math.nan, "doctor_overtime_per_day_min": math.nan,
+                "sessions_with_overtime_share": math.nan, "last_doctor_leaves_clock_min": math.nan}
+    length = sessions["end"] - sessions["start"]
+    overtime = np.clip(sessions["left"] - sessions["end"], 0.0, None)
+    doctor_day = pd.DataFrame({"day": sessions["day"], "doctor": sessions["doctor_id"], "overtime": overtime})
+    per_doctor_day = doctor_day.groupby(["day", "doctor"], sort=False)["overtime"].sum()
+    last_left = pd.Series(sessions["left"]).groupby(sessions["day"]).max()
+    return {
+        "doctor_utilisation": float(sessions["busy_in_session"].sum() / length.sum()),
+        "doctor_overtime_per_day_min": float(per_doctor_day.mean()),
+        "sessions_with_overtime_share": float(np.mean(overtime > 1e-9)),
+        "last_doctor_leaves_clock_min": float((last_left - last_left.index * MINUTES_PER_DAY).mean()),
+    }
+
+
+def summarise(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean and t-interval of every KPI column across replications (rows)."""
+    rows = {}
+    for name in kpis.columns:
+        if name == "replication":
+            continue
+        values = kpis[name].to_numpy(dtype=float)
+        values = values[~np.isnan(values)]
+        n = len(values)
+        mean = float(values.mean()) if n else math.nan
+        if n >= 2:
+            half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
+            low, high = mean - half, mean + half
+        else:
+            low = high = math.nan
+        rows[name] = {"mean": mean, "ci_low": low, "ci_high": high, "n": n}
+    return pd.DataFrame.from_dict(rows, orient="index")

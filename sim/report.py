@@ -1,0 +1,63 @@
+"""Figures and the printed KPI table of a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim import tables  # noqa: E402
+from sim.clock import MINUTES_PER_DAY  # noqa: E402
+
+
+def kpi_table(summary: pd.DataFrame) -> str:
+    """The summary as aligned text: KPI, mean, 95% CI."""
+    lines = [f"{'KPI':<40} {'mean':>12} {'95% CI':>27}  n"]
+    for kpi, row in summary.iterrows():
+        ci = "" if not np.isfinite(row["ci_low"]) else f"[{row['ci_low']:.4g}, {row['ci_high']:.4g}]"
+        lines.append(f"{kpi:<40} {row['mean']:>12.4g} {ci:>27}  {int(row['n'])}")
+    return "\n".join(lines)
+
+
+def _waits_by_stage(result, ax) -> None:
+    stages = tables.stage_names(result.config.hospital)
+    names = [f"wait_{s}_mean_min" for s in stages]
+    summary = result.summary.reindex(names)
+    mean = summary["mean"].to_numpy(dtype=float)
+    low = np.nan_to_num(mean - summary["ci_low"].to_numpy(dtype=float))
+    high = np.nan_to_num(summary["ci_high"].to_numpy(dtype=float) - mean)
+    ax.bar(range(len(stages)), np.nan_to_num(mean), yerr=[low, high], capsize=3, color="#4c78a8")
+    ax.set_xticks(range(len(stages)), [s.replace("_", " ") for s in stages], rotation=30, ha="right")
+    ax.set_ylabel("mean wait (min), 95% CI over replications")
+    ax.set_title("Waits by stage")
+
+
+def _waits_by_hour(result, ax) -> None:
+    visits = result.visits
+    visits = visits[~visits["in_warmup"] & visits["wait_consultation"].notna()]
+    hour = ((visits["arrival_time"] % MINUTES_PER_DAY) // 60).astype(int)
+    table = visits.assign(hour=hour).groupby(["department", "hour"], observed=True)["wait_consultation"].mean()
+    for department, series in table.groupby(level=0, observed=True):
+        ax.plot(series.index.get_level_values(1), series.to_numpy(), marker="o", ms=3, label=str(department))
+    ax.set_xlabel("hour of arrival")
+    ax.set_ylabel("mean wait for the doctor (min)")
+    ax.set_title("Wait for the doctor by hour of arrival")
+    ax.legend(fontsize="small", ncol=2)
+
+
+def save_figures(result, directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, draw in (("waits_by_stage.png", _waits_by_stage), ("waits_by_hour.png", _waits_by_hour)):
+        fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+        if len(result.visits):
+            draw(result, ax)
+        fig.savefig(directory / name, dpi=110)
+        plt.close(fig)
+        paths.append(directory / name)
+    return paths
