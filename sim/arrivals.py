@@ -2,7 +2,8 @@
 
 Walk-ins form a non-homogeneous Poisson process: the day's count is Poisson with mean
 daily_volume x weekday index x month index, and arrival times follow the hourly
-profile restricted to registration hours (piecewise-constant intensity).
+profile restricted to registration hours (piecewise-constant intensity). Validation
+configs use a constant rate instead; deterministic configs a fixed interval.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def intensity_bins(hospital: HospitalConfig) -> tuple[np.ndarray, np.ndarray, np
 
 def walk_in_times(hospital: HospitalConfig, date: dt.date, day: int, rng: np.random.Generator) -> np.ndarray:
     """Sorted absolute arrival times (minutes) of the day's walk-ins."""
+    if hospital.arrivals.interval_min is not None:
+        if date.weekday() not in hospital.arrivals.open_weekdays:
+            return np.empty(0)
+        opens = parse_clock(hospital.registration.opens)
+        closes = parse_clock(hospital.registration.closes)
+        return day * MINUTES_PER_DAY + np.arange(opens, closes, hospital.arrivals.interval_min)
     count = rng.poisson(expected_arrivals(hospital, date))
     if count == 0:
         return np.empty(0)

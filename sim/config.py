@@ -177,6 +177,10 @@ def _check_arrivals(h: HospitalConfig, opens: float | None, closes: float | None
         problems.append(f"{key}.daily_volume = {a.daily_volume}: must be a finite number >= 0")
     if a.rate_per_hour is not None and (a.rate_per_hour < 0 or not math.isfinite(a.rate_per_hour)):
         problems.append(f"{key}.rate_per_hour = {a.rate_per_hour}: must be a finite number >= 0 (or null)")
+    if a.interval_min is not None and not (a.interval_min > 0 and math.isfinite(a.interval_min)):
+        problems.append(f"{key}.interval_min = {a.interval_min}: must be a finite number > 0 (or null)")
+    if a.interval_min is not None and a.rate_per_hour is not None:
+        problems.append(f"{key}: set rate_per_hour or interval_min, not both")
     for name, values, length in (("hourly_profile", a.hourly_profile, 24), ("weekday_index", a.weekday_index, 7),
                                  ("month_index", a.month_index, 12)):
         if len(values) != length:
@@ -186,7 +190,7 @@ def _check_arrivals(h: HospitalConfig, opens: float | None, closes: float | None
     bad_days = [d for d in a.open_weekdays if d not in range(7)]
     if bad_days:
         problems.append(f"{key}.open_weekdays contains {bad_days}: weekdays are 0 (Monday) to 6 (Sunday)")
-    if (a.rate_per_hour is None and len(a.hourly_profile) == 24 and opens is not None and closes is not None
+    if (a.rate_per_hour is None and a.interval_min is None and len(a.hourly_profile) == 24 and opens is not None and closes is not None
             and not any(a.hourly_profile[h] > 0 and h * 60 < closes and (h + 1) * 60 > opens for h in range(24))):
         problems.append(
             f"{key}.hourly_profile is zero for every hour between registration opening "
@@ -219,7 +223,8 @@ def _check_departments(h: HospitalConfig, multi_day: bool) -> list[str]:
             if previous_end is not None and start < previous_end:
                 problems.append(f"{key}.sessions[{index}] starts at {session.start}, before the previous session ends")
             if multi_day and end > 1440:
-                problems.append(f"{key}.sessions[{index}].end = {session.end}: must be <= 24:00 when run.days > 1")
+                problems.append(f"{key}.sessions[{index}].end = {session.end}: must be <= 24:00 when run.days > 1 "
+                                "(sessions longer than a day are for one-day validation runs: set run.days=1)")
             previous_end = end
         problems.extend(distributions.check(d.consultation, f"{key}.consultation"))
         problems.extend(distributions.check(d.review, f"{key}.review"))

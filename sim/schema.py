@@ -120,12 +120,15 @@ class ArrivalsConfig:
     Expected visits on a day = daily_volume x weekday_index[weekday] x
     month_index[month - 1], spread over registration hours by hourly_profile
     (24 relative weights). When rate_per_hour is set, arrivals are homogeneous at that
-    rate over registration hours instead (validation configs).
+    rate over registration hours instead (validation configs); when interval_min is
+    set, one patient arrives every interval_min minutes from registration opening, with
+    no randomness (deterministic teaching and test configs).
     """
 
     daily_volume: float = 100.0
     hourly_profile: list[float] = field(default_factory=lambda: [1.0] * 24)
     rate_per_hour: float | None = None
+    interval_min: float | None = None
     weekday_index: list[float] = field(default_factory=lambda: [1.0] * 7)
     month_index: list[float] = field(default_factory=lambda: [1.0] * 12)
     open_weekdays: list[int] = field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])

@@ -1,0 +1,68 @@
+"""Queueing theory the model is validated against: Erlang C for an M/M/c station and
+the product-form (Jackson / Kelly network) prediction for every station of the
+``validation_network`` pathway."""
+
+from __future__ import annotations
+
+import math
+
+from sim.distributions import Sampler
+from sim.schema import HospitalConfig
+
+
+def erlang_c(arrival_rate: float, mean_service: float, servers: int) -> float:
+    """Probability that an arrival to an M/M/c queue has to wait."""
+    offered = arrival_rate * mean_service  # in Erlangs
+    rho = offered / servers
+    if rho >= 1:
+        raise ValueError(f"utilisation {rho:.3f} >= 1: the queue is unstable")
+    term = 1.0
+    total = 1.0  # sum_{k<c} a^k / k!
+    for k in range(1, servers):
+        term *= offered / k
+        total += term
+    last = term * offered / servers  # a^c / c!
+    tail = last / (1 - rho)
+    return tail / (total + tail)
+
+
+def mmc_mean_wait(arrival_rate: float, mean_service: float, servers: int) -> float:
+    """Mean wait in queue Wq of an M/M/c queue (same time unit as the inputs)."""
+    rho = arrival_rate * mean_service / servers
+    return erlang_c(arrival_rate, mean_service, servers) * mean_service / (servers * (1 - rho))
+
+
+def network_nodes(hospital: HospitalConfig) -> dict[str, dict[str, float]]:
+    """Per station of a single-department pathway: total arrival rate (per minute),
+    servers, mean service, utilisation and the M/M/c mean wait in queue.
+
+    Stage names match the ``wait_<stage>`` columns; the consultation node carries
+    first consultations and reviews, the cashier both payments.
+    """
+    if len(hospital.departments) != 1 or hospital.arrivals.rate_per_hour is None:
+        raise ValueError("the product-form prediction needs one department and arrivals.rate_per_hour")
+    (department,) = hospital.departments.values()
+    lam = hospital.arrivals.rate_per_hour / 60.0
+    p_exam_free = 1.0
+    for name in hospital.exams:
+        p_exam_free *= 1.0 - department.exam_probability.get(name, 0.0)
+    p_exam = 1.0 - p_exam_free
+    p_rx = department.prescription_probability
+    nodes = {
+        "registration": (lam, hospital.registration.servers, Sampler(hospital.registration.service).mean),
+        "consultation": (lam * (1 + p_exam), department.doctors, Sampler(department.consultation).mean),
+        "cashier": (lam * (p_exam + p_rx), hospital.cashier.servers, Sampler(hospital.cashier.service).mean),
+        "pharmacy": (lam * p_rx, hospital.pharmacy.servers, Sampler(hospital.pharmacy.service).mean),
+    }
+    for name, exam in hospital.exams.items():
+        nodes[name] = (lam * department.exam_probability.get(name, 0.0), exam.servers, Sampler(exam.service).mean)
+    out = {}
+    for name, (rate, servers, mean) in nodes.items():
+        out[name] = {
+            "arrival_rate": rate,
+            "servers": servers,
+            "mean_service": mean,
+            "utilisation": rate * mean / servers,
+            "mean_wait": mmc_mean_wait(rate, mean, servers) if rate > 0 else 0.0,
+        }
+    return out
