@@ -53,10 +53,21 @@ def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = hydra_compose(config_name="config", overrides=list(overrides))
     except Exception as error:  # Hydra's composition errors carry a readable message
-        raise ConfigError([str(error).strip()]) from None
+        raise ConfigError([_describe(error)]) from None
     finally:
         GlobalHydra.instance().clear()
     return cfg
+
+
+def _describe(error: BaseException) -> str:
+    """An exception's message followed by its causes' (Hydra wraps the useful part)."""
+    parts = []
+    while error is not None:
+        text = str(error).strip()
+        if text and text not in parts:
+            parts.append(text)
+        error = error.__cause__
+    return ": ".join(parts)
 
 
 def to_typed(cfg: DictConfig | Config) -> Config:
@@ -67,7 +78,7 @@ def to_typed(cfg: DictConfig | Config) -> Config:
         try:
             typed = OmegaConf.to_object(cfg)
         except OmegaConfBaseException as error:
-            raise ConfigError([str(error).strip()]) from None
+            raise ConfigError([_describe(error)]) from None
     validate(typed)
     return typed
 

@@ -36,8 +36,7 @@ class ReplicationOutput:
 def run_replication(cfg: Config, replication: int, on_day_done=None) -> ReplicationOutput:
     visits, sessions = simulate_replication(cfg.hospital, cfg.run, replication, on_day_done)
     kpis = {"replication": replication}
-    if visits:
-        kpis.update(metrics.visit_kpis(visits, tables.stage_names(cfg.hospital)))
+    kpis.update(metrics.visit_kpis(visits, tables.stage_names(cfg.hospital)))
     kpis.update(metrics.doctor_kpis(sessions))
     return ReplicationOutput(replication, visits, sessions, kpis)
 
@@ -131,7 +130,4 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
 
 
 def _stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    parts = [p for p in parts if p]
-    if not parts:
-        return {}
     return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}

@@ -48,7 +48,7 @@ def visit_kpis(visits: dict[str, np.ndarray], stages: list[str]) -> dict[str, fl
 
 def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
     """KPIs of doctors' sessions: utilisation, overtime, when the clinic empties."""
-    if not len(sessions.get("doctor_id", ())):
+    if not len(sessions["doctor_id"]):
         return {"doctor_utilisation": math.nan, "doctor_overtime_per_day_min": math.nan,
                 "sessions_with_overtime_share": math.nan, "last_doctor_leaves_clock_min": math.nan}
     length = sessions["end"] - sessions["start"]

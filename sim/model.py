@@ -50,30 +50,37 @@ def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Colu
     return columns
 
 
+def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tuple[Columns, Columns]:
+    visits, sessions = simulate_day(hospital, patients, day)
+    visits.update(_patient_columns(hospital, patients, day, date))
+    sessions["day"] = np.full(len(sessions["doctor_id"]), day, dtype=np.int32)
+    return visits, sessions
+
+
 def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
                          on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
     """All days of one replication: (visit columns, doctor-session columns)."""
     streams = Streams(run.seed, replication)
     visit_parts, session_parts = [], []
-    for day, date in enumerate(calendar_days(run.start_date, run.days)):
-        patients = draw_day(hospital, date, day, streams)
-        if len(patients):
-            visits, sessions = simulate_day(hospital, patients, day)
-            visits.update(_patient_columns(hospital, patients, day, date))
-            sessions["day"] = np.full(len(sessions["doctor_id"]), day, dtype=np.int32)
+    dates = calendar_days(run.start_date, run.days)
+    for day, date in enumerate(dates):
+        if date.weekday() in hospital.arrivals.open_weekdays:
+            visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
             visit_parts.append(visits)
             session_parts.append(sessions)
         if on_day_done is not None:
             on_day_done(day)
+    if not visit_parts:  # every day closed: empty tables with the usual columns
+        visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
+        visit_parts.append({name: values[:0] for name, values in visits.items()})
+        session_parts.append({name: values[:0] for name, values in sessions.items()})
     visits = _concat(visit_parts)
-    visits["replication"] = np.full(len(visits.get("arrival_time", ())), replication, dtype=np.int32)
+    visits["replication"] = np.full(len(visits["arrival_time"]), replication, dtype=np.int32)
     visits["visit_id"] = np.arange(len(visits["replication"]), dtype=np.int64)
     sessions = _concat(session_parts)
-    sessions["replication"] = np.full(len(sessions.get("doctor_id", ())), replication, dtype=np.int32)
+    sessions["replication"] = np.full(len(sessions["doctor_id"]), replication, dtype=np.int32)
     return visits, sessions
 
 
 def _concat(parts: list[Columns]) -> Columns:
-    if not parts:
-        return {}
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}

@@ -23,8 +23,6 @@ def stage_names(hospital: HospitalConfig) -> list[str]:
 
 def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
     data = dict(columns)
-    if not data:
-        return pd.DataFrame(columns=LEADING)
     data["department"] = _categorical(data["department"], hospital.departments)
     data["age_group"] = _categorical(data["age_group"], hospital.patients.age_groups)
     data["education"] = _categorical(data["education"], hospital.patients.education)
@@ -36,8 +34,6 @@ def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
 
 def sessions_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
-    if frame.empty:
-        return frame
     frame["department"] = pd.Categorical(frame["department"], categories=list(hospital.departments))
     frame["overtime_min"] = np.clip(frame["left"] - frame["end"], 0.0, None)
     frame["idle_in_session_min"] = (frame["end"] - frame["start"]) - frame["busy_in_session"]
