@@ -87,7 +87,7 @@ class OpenDay:
         exam_names = list(hospital.exams)
         needs = [patients.exams[name] for name in exam_names]
         self.exams_needed = [
-            tuple(name for name, need in zip(exam_names, row) if need) for row in zip(*needs)
+            tuple(name for name, need in zip(exam_names, row, strict=False) if need) for row in zip(*needs, strict=False)
         ] if exam_names else [()] * size
 
     def _open_departments(self, hospital: HospitalConfig, day_start: float) -> list[Department]:

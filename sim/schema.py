@@ -11,6 +11,7 @@ run for days of simulated time); durations are minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from omegaconf import MISSING
 
 

@@ -4,8 +4,6 @@ the product-form (Jackson / Kelly network) prediction for every station of the
 
 from __future__ import annotations
 
-import math
-
 from sim.distributions import Sampler
 from sim.schema import HospitalConfig
 
