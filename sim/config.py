@@ -8,6 +8,7 @@ key, the value and what is allowed, before anything is simulated.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from sim.schema import Config, HospitalConfig
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 ASSIGNMENTS = ("pooled", "shortest_queue", "random")
+RUNNERS = ("local", "dask")
+AUTO = "auto"  # run.replications=auto
 SHARE_TOLERANCE = 1e-6
 
 
@@ -84,7 +87,7 @@ def to_typed(cfg: DictConfig | Config) -> Config:
 
 
 def validate(cfg: Config) -> None:
-    problems = _check_run(cfg) + _check_hospital(cfg.hospital, multi_day=cfg.run.days > 1)
+    problems = _check_run(cfg) + _check_runner(cfg) + _check_hospital(cfg.hospital, multi_day=cfg.run.days > 1)
     if problems:
         raise ConfigError(problems)
 
@@ -94,8 +97,7 @@ def _check_run(cfg: Config) -> list[str]:
     problems = []
     if run.days < 1:
         problems.append(f"run.days = {run.days}: must be an integer >= 1")
-    if run.replications < 1:
-        problems.append(f"run.replications = {run.replications}: must be an integer >= 1")
+    problems.extend(_check_replications(run))
     if run.seed < 0:
         problems.append(f"run.seed = {run.seed}: must be an integer >= 0")
     if run.jobs < 0:
@@ -104,6 +106,45 @@ def _check_run(cfg: Config) -> list[str]:
         parse_date(run.start_date)
     except ValueError as error:
         problems.append(f"run.start_date: {error}")
+    return problems
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_replications(run) -> list[str]:
+    """run.replications is a count or "auto"; the precision settings matter only for "auto"."""
+    if run.replications != AUTO and not (_is_count(run.replications) and run.replications >= 1):
+        return [f"run.replications = {run.replications!r}: must be an integer >= 1, or 'auto' "
+                "(replications until run.target_precision is reached)"]
+    if run.replications != AUTO:
+        return []
+    problems = []
+    if not (0 < run.target_precision < 1):
+        problems.append(f"run.target_precision = {run.target_precision}: must be between 0 and 1 "
+                        "(relative half-width of the 95% interval, e.g. 0.05)")
+    if run.min_replications < 2:
+        problems.append(f"run.min_replications = {run.min_replications}: must be an integer >= 2 "
+                        "(an interval needs two replications)")
+    if run.max_replications < run.min_replications:
+        problems.append(f"run.max_replications = {run.max_replications}: must be >= run.min_replications "
+                        f"({run.min_replications})")
+    if not run.precision_kpis:
+        problems.append("run.precision_kpis is empty: name at least one KPI, e.g. [wait_consultation_mean_min]")
+    return problems
+
+
+def _check_runner(cfg: Config) -> list[str]:
+    runner = cfg.runner
+    if runner.kind not in RUNNERS:
+        return [f"runner.kind = {runner.kind!r}: allowed: {', '.join(RUNNERS)}"]
+    problems = []
+    if runner.workers < 0:
+        problems.append(f"runner.workers = {runner.workers}: must be >= 0 (0 = one worker per CPU core)")
+    if runner.kind == "dask" and importlib.util.find_spec("distributed") is None:
+        problems.append("runner=dask needs dask.distributed, which is not installed: "
+                        "pip install -e \".[dask]\"")
     return problems
 
 

@@ -8,17 +8,17 @@ on how many workers ran them or in which order they finished.
 from __future__ import annotations
 
 import json
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim import metrics, provenance, tables
+from sim import metrics, precision, provenance, runners, tables
 from sim.config import to_typed
 from sim.model import simulate_replication
 from sim.progress import Progress
@@ -42,26 +42,32 @@ def run_replication(cfg: Config, replication: int, on_day_done=None) -> Replicat
 
 
 def worker_count(jobs: int, replications: int) -> int:
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    return max(1, min(workers, replications))
+    return runners.local_workers(jobs, replications)
 
 
-def run_replications(cfg: Config, progress: bool = False) -> list[ReplicationOutput]:
-    """All replications of ``cfg``, in replication order."""
-    reps = cfg.run.replications
-    workers = worker_count(cfg.run.jobs, reps)
-    bar = Progress(total=reps * cfg.run.days, unit="day", enabled=progress,
-                   description=f"{cfg.hospital.name}: {reps} replication(s) x {cfg.run.days} day(s)")
+def run_replications(cfg: Config, progress: bool = False, replications: Sequence[int] | None = None,
+                     executor: Executor | None = None) -> list[ReplicationOutput]:
+    """Replications ``replications`` of ``cfg`` (default: all ``run.replications``), in
+    that order, on ``executor`` or else on the executor ``cfg.runner`` chooses."""
+    indices = list(range(cfg.run.replications) if replications is None else replications)
+    bar = Progress(total=len(indices) * cfg.run.days, unit="day", enabled=progress,
+                   description=f"{cfg.hospital.name}: {len(indices)} replication(s) x {cfg.run.days} day(s)")
     with bar:
-        if workers == 1:
-            return [run_replication(cfg, r, on_day_done=lambda _day: bar.advance(1)) for r in range(reps)]
-        outputs = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(run_replication, cfg, r) for r in range(reps)]
-            for future in futures:
-                outputs.append(future.result())
-                bar.advance(cfg.run.days)
-        return outputs
+        if executor is not None:
+            return _run_on(executor, cfg, indices, bar)
+        with runners.open_executor(cfg, len(indices)) as pool:
+            if pool is None:
+                return [run_replication(cfg, r, on_day_done=lambda _day: bar.advance(1)) for r in indices]
+            return _run_on(pool, cfg, indices, bar)
+
+
+def _run_on(executor: Executor, cfg: Config, indices: list[int], bar: Progress) -> list[ReplicationOutput]:
+    outputs = []
+    futures = [executor.submit(run_replication, cfg, r) for r in indices]
+    for future in futures:
+        outputs.append(future.result())
+        bar.advance(cfg.run.days)
+    return outputs
 
 
 @dataclass
@@ -108,17 +114,22 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
     """Run every replication of a composed config and return its tables."""
     started = time.perf_counter()
     typed = to_typed(cfg)
-    config_yaml = OmegaConf.to_yaml(OmegaConf.structured(typed)) if isinstance(typed, Config) else ""
     if progress is None:
         progress = typed.output.progress
-    outputs = run_replications(typed, progress=progress)
+    rule = None
+    if typed.run.replications == precision.AUTO:
+        outputs, rule = precision.run_until_precise(typed, progress=progress)
+        typed = replace(typed, run=replace(typed.run, replications=len(outputs)))
+    else:
+        outputs = run_replications(typed, progress=progress)
+    config_yaml = OmegaConf.to_yaml(OmegaConf.structured(typed)) if isinstance(typed, Config) else ""
 
     visits = tables.visits_frame(_stack([o.visits for o in outputs]), typed.hospital)
     sessions = tables.sessions_frame(_stack([o.sessions for o in outputs]), typed.hospital)
     kpis = pd.DataFrame([o.kpis for o in outputs])
     summary = metrics.summarise(kpis)
     wall = time.perf_counter() - started
-    return Result(
+    result = Result(
         config=typed,
         visits=visits,
         doctor_sessions=sessions,
@@ -127,6 +138,9 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
         provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
         config_yaml=config_yaml,
     )
+    if rule is not None:
+        result.provenance["replications_rule"] = rule
+    return result
 
 
 def _stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

@@ -64,20 +64,31 @@ def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
     }
 
 
+def t_interval(values: np.ndarray, confidence: float = 0.95) -> dict[str, float]:
+    """Mean, standard deviation and t-interval of independent values (NaNs dropped).
+
+    ``rel_half_width`` is the half-width over |mean|: the precision the replication
+    helper (``sim.precision``) aims at. Interval entries are NaN when n < 2.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    n = len(values)
+    mean = float(values.mean()) if n else math.nan
+    sd = half = math.nan
+    if n >= 2:
+        sd = float(values.std(ddof=1))
+        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n))
+    relative = math.nan
+    if n >= 2:  # an interval of zero width is exact even around a zero mean
+        relative = half / abs(mean) if mean != 0 else (0.0 if half == 0 else math.inf)
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n,
+            "sd": sd, "half_width": half, "rel_half_width": relative}
+
+
 def summarise(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Mean and t-interval of every KPI column across replications (rows)."""
-    rows = {}
-    for name in kpis.columns:
-        if name == "replication":
-            continue
-        values = kpis[name].to_numpy(dtype=float)
-        values = values[~np.isnan(values)]
-        n = len(values)
-        mean = float(values.mean()) if n else math.nan
-        if n >= 2:
-            half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-            low, high = mean - half, mean + half
-        else:
-            low = high = math.nan
-        rows[name] = {"mean": mean, "ci_low": low, "ci_high": high, "n": n}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    """Mean, t-interval, standard deviation and relative half-width of every KPI
+    column across replications (rows)."""
+    rows = {name: t_interval(kpis[name].to_numpy(dtype=float), confidence)
+            for name in kpis.columns if name != "replication"}
+    columns = ["mean", "ci_low", "ci_high", "n", "sd", "half_width", "rel_half_width"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)

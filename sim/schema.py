@@ -11,6 +11,7 @@ run for days of simulated time); durations are minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from omegaconf import MISSING
 
@@ -157,9 +158,17 @@ class HospitalConfig:
 class RunConfig:
     days: int = 5
     start_date: str = "2026-03-02"
-    replications: int = 5
+    # an integer >= 1, or "auto": run replications in batches until the 95% interval
+    # of every KPI in precision_kpis is within target_precision of its mean (relative
+    # half-width), starting with min_replications and stopping at max_replications.
+    # Typed Any because OmegaConf 2.3 has no int-or-string type; sim.config checks it.
+    replications: Any = 5
     seed: int = 20261125
     jobs: int = 1  # worker processes for replications; 0 = one per CPU core
+    target_precision: float = 0.05
+    min_replications: int = 5
+    max_replications: int = 100
+    precision_kpis: list[str] = field(default_factory=lambda: ["wait_consultation_mean_min"])
 
 
 @dataclass
@@ -169,6 +178,33 @@ class OutputConfig:
     save_visits: bool = True
     progress: bool = True
     print_kpis: bool = True
+    report: bool = True  # write report.html (a single file a planner can open) with the run files
+
+
+@dataclass
+class RunnerConfig:
+    """Where replications run. local: a process pool of run.jobs workers on this
+    machine. dask: a dask.distributed cluster at `address` (e.g. "tcp://10.0.0.5:8786"),
+    or, when address is null, a LocalCluster of `workers` workers (0 = one per core)
+    using processes (or threads in this process when processes is false)."""
+
+    kind: str = "local"
+    address: str | None = None
+    workers: int = 0
+    processes: bool = True
+
+
+@dataclass
+class CompareConfig:
+    """How runs are compared. `baseline` picks the comparator among a sweep's jobs:
+    the job whose values of these keys are as given and whose other swept values are
+    the same. `headline_kpis` (names or fnmatch patterns; missing ones are skipped)
+    are drawn in the figures and shown first in the reports."""
+
+    baseline: list[str] = field(default_factory=lambda: ["intervention=none"])
+    headline_kpis: list[str] = field(default_factory=lambda: [
+        "wait_consultation_mean_min", "time_in_system_mean_min", "doctor_overtime_per_day_min",
+        "*complaints_per_1000_visits*"])
 
 
 @dataclass
@@ -176,6 +212,8 @@ class Config:
     hospital: HospitalConfig = MISSING
     run: RunConfig = field(default_factory=RunConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
     # Each selected intervention patches `hospital` and adds its name -> one-line
     # description here, so a run records what was switched on.
     interventions: dict[str, str] = field(default_factory=dict)

@@ -91,6 +91,9 @@ def test_doctor_sessions_are_consistent(result):
 
 def test_kpis_have_one_row_per_replication(result):
     assert list(result.kpis["replication"]) == list(range(result.config.run.replications))
-    assert set(result.summary.columns) == {"mean", "ci_low", "ci_high", "n"}
+    assert set(result.summary.columns) == {"mean", "ci_low", "ci_high", "n", "sd", "half_width", "rel_half_width"}
     row = result.summary.loc["wait_consultation_mean_min"]
     assert row["ci_low"] <= row["mean"] <= row["ci_high"]
+    assert row["half_width"] == pytest.approx((row["ci_high"] - row["ci_low"]) / 2)
+    assert row["rel_half_width"] == pytest.approx(row["half_width"] / abs(row["mean"]))
+    assert row["sd"] == pytest.approx(result.kpis["wait_consultation_mean_min"].std(ddof=1))
