@@ -61,3 +61,40 @@ def save_figures(result, directory: Path) -> list[Path]:
         plt.close(fig)
         paths.append(directory / name)
     return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.report DIR``: for a sweep directory, the comparison table
+    (comparison.csv/.parquet), figures and report.html; for a run directory, its
+    report.html again."""
+    import argparse
+
+    from sim import aggregate, html_report
+
+    parser = argparse.ArgumentParser(prog="python -m sim.report", description=main.__doc__)
+    parser.add_argument("directory", type=Path, help="a sweep directory (results/sweeps/...) or a run directory")
+    parser.add_argument("--baseline", nargs="+", metavar="KEY=VALUE",
+                        help="the comparator's values, e.g. intervention=none (default: compare.baseline of the jobs)")
+    parser.add_argument("--kpis", nargs="+", metavar="KPI", help="KPIs to draw and show first (default: "
+                        "compare.headline_kpis)")
+    args = parser.parse_args(argv)
+    if (args.directory / "kpis.csv").is_file():
+        print(f"report: {html_report.write_run_report(args.directory)}")
+        return 0
+    jobs = aggregate.find_jobs(args.directory)
+    if not jobs:
+        parser.error(f"{args.directory}: neither a run directory (kpis.csv) nor a sweep directory (job folders with .hydra/)")
+    try:
+        written = aggregate.write_sweep_outputs(args.directory, jobs, args.baseline, args.kpis)
+    except ValueError as error:
+        parser.error(str(error))
+    failed = [job for job in jobs if job.status == aggregate.FAILED]
+    incomplete = [job for job in jobs if job.status == aggregate.INCOMPLETE]
+    print(f"{len(jobs)} job(s): {len(jobs) - len(failed) - len(incomplete)} complete, {len(failed)} failed, "
+          f"{len(incomplete)} incomplete")
+    print(f"comparison: {written['table']}\nreport: {written['report']}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
