@@ -13,6 +13,7 @@ replications, and the caller puts the outputs back in replication order.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -51,6 +52,7 @@ def open_executor(cfg: Config, tasks: int) -> Iterator[Executor | None]:
 def _dask_executor(cfg: Config) -> Iterator[Executor]:
     from distributed import Client, LocalCluster  # optional extra: pip install -e ".[dask]"
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # no per-worker start/stop chatter
     runner = cfg.runner
     if runner.address:
         with Client(runner.address) as client:
