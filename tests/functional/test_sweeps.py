@@ -1,0 +1,124 @@
+"""Sweeps end to end, in subprocesses writing into temporary directories: a failing
+job leaves the others intact, re-running skips complete jobs, an interrupted sweep
+resumes with only the rest, and the comparison table, figures and reports are written."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from sim.config import CONF_DIR
+
+SMALL = ["hospital=teaching_demo", "run.days=1", "run.replications=3", "output.print_kpis=false",
+         "output.progress=false"]
+
+
+def cli(cwd, *args, module="sim"):
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def marker(job_dir):
+    return json.loads((job_dir / "complete.json").read_text())
+
+
+def test_failed_job_is_reported_others_complete_and_rerun_skips_them(tmp_path):
+    sweep = tmp_path / "sweep"
+    args = ["-m", *SMALL, "hospital.pharmacy.servers=1,0,2", f"hydra.sweep.dir={sweep}"]
+    first = cli(tmp_path, *args)
+    assert first.returncode == 1, first.stderr  # a job failed: the sweep says so in its exit code
+    assert "1 failed" in first.stdout and "FAILED job 1" in first.stdout
+    assert "hospital.pharmacy.servers = 0: must be an integer >= 1" in (sweep / "1" / "error.txt").read_text()
+    assert not (sweep / "1" / "complete.json").exists()
+    for job in ("0", "2"):  # the jobs on either side of the failure finished with all their files
+        for name in ("visits.parquet", "kpis.csv", "summary.json", "report.html", "complete.json"):
+            assert (sweep / job / name).is_file(), (job, name)
+
+    # the tidy table: one row per complete job x KPI, the swept value as a column
+    table = pd.read_csv(sweep / "comparison.csv")
+    kpis = pd.read_csv(sweep / "0" / "kpis.csv").columns.drop("replication")
+    assert len(table) == 2 * len(kpis) and set(table["job"]) == {0, 2}
+    assert set(table["hospital.pharmacy.servers"]) == {1, 2}
+    pharmacy = table[table["kpi"] == "wait_pharmacy_mean_min"].set_index("job")
+    # no intervention swept: each value is compared with the first (servers=1), paired
+    assert pharmacy.loc[2, "baseline_job"] == 0 and bool(pharmacy.loc[2, "paired"])
+    assert pharmacy.loc[2, "difference"] == pytest.approx(pharmacy.loc[2, "mean"] - pharmacy.loc[0, "mean"])
+    consultation = table[table["kpi"] == "wait_consultation_mean_min"].set_index("job")
+    assert consultation.loc[2, "difference"] == 0  # common random numbers: the doctors' day is unchanged
+    assert (sweep / "figures" / "kpis_vs_servers.png").is_file()
+    report = (sweep / "report.html").read_text()
+    assert "data:image/png;base64," in report and "failed" in report and "wait_pharmacy_mean_min" in report
+
+    finished = {job: marker(sweep / job) for job in ("0", "2")}
+    visits_written = (sweep / "0" / "visits.parquet").stat().st_mtime_ns
+    again = cli(tmp_path, *args)
+    assert again.returncode == 1
+    assert again.stdout.count("already complete, skipped") == 2
+    assert "2 skipped as already complete" in again.stdout
+    assert {job: marker(sweep / job) for job in ("0", "2")} == finished  # not redone
+    assert (sweep / "0" / "visits.parquet").stat().st_mtime_ns == visits_written
+
+
+def test_interrupted_sweep_resumes_with_only_the_unfinished_jobs(tmp_path):
+    sweep = tmp_path / "sweep"
+    args = ["-m", "hospital=teaching_demo", "run.days=4", "run.replications=4", "output.print_kpis=false",
+            "hospital.pharmacy.servers=1,2,3", f"hydra.sweep.dir={sweep}"]
+    process = subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (sweep / "0" / "complete.json").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)  # Ctrl-C while job 1 runs
+    process.communicate(timeout=120)
+    assert process.returncode != 0
+    done_before = {d.name for d in sweep.iterdir() if (d / "complete.json").exists()}
+    assert "0" in done_before and len(done_before) < 3, done_before
+    markers_before = {job: marker(sweep / job) for job in done_before}
+
+    started = time.time()
+    resumed = cli(tmp_path, *args)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert resumed.stdout.count("already complete, skipped") == len(done_before)
+    for job in ("0", "1", "2"):
+        info = marker(sweep / job)
+        if job in done_before:
+            assert info == markers_before[job]  # kept, not redone
+        else:
+            assert info["finished_unix"] >= started  # run now
+    assert set(pd.read_csv(sweep / "comparison.csv")["job"]) == {0, 1, 2}
+
+
+def test_run_writes_a_single_file_report_and_sim_report_rewrites_it(tmp_path):
+    out = tmp_path / "run"
+    proc = cli(tmp_path, "hospital=teaching_demo", "run.days=1", "run.replications=auto", "run.target_precision=0.3",
+               f"hydra.run.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    assert "replications=auto:" in proc.stdout
+    report = (out / "report.html").read_text()
+    assert report.count("data:image/png;base64,") == 2  # both run figures, embedded
+    assert "Headline KPIs" in report and "wait_consultation_mean_min" in report
+    assert "config.yaml" in report and "teaching_demo" in report and "replications=auto" in report
+    (out / "report.html").unlink()
+    again = cli(tmp_path, str(out), module="sim.report")
+    assert again.returncode == 0, again.stderr
+    assert (out / "report.html").is_file()
+
+
+def test_compare_interventions_runs_every_intervention(tmp_path):
+    sweep = tmp_path / "sweep"
+    proc = cli(tmp_path, "experiment=compare_interventions", *SMALL, "run.jobs=1", f"hydra.sweep.dir={sweep}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    interventions = {path.stem for path in (CONF_DIR / "intervention").glob("*.yaml")}
+    table = pd.read_csv(sweep / "comparison.csv")
+    assert set(table["intervention"]) == interventions
+    assert (table.loc[table["intervention"] == "none", "baseline_job"] == table.loc[table["intervention"] == "none", "job"]).all()
+    assert (sweep / "report.html").is_file()
+
+
+def test_report_of_a_directory_that_is_neither_fails_clearly(tmp_path):
+    proc = cli(tmp_path, str(tmp_path), module="sim.report")
+    assert proc.returncode == 2
+    assert "neither a run directory" in proc.stderr and "Traceback" not in proc.stderr
