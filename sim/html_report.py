@@ -132,7 +132,9 @@ def write_sweep_report(sweep_dir: Path, table: pd.DataFrame, jobs, headline: lis
     varying = aggregate.varying_keys(complete)
     labels = {job.name: aggregate.label(job, varying) for job in complete}
     failed = [job for job in jobs if job.status == aggregate.FAILED]
-    parts = [f"<h1>Sweep {html.escape(sweep_dir.name)}</h1>",
+    experiments = {job.choices.get("experiment") for job in jobs} - {None}
+    title = f"{' / '.join(sorted(experiments))}: sweep {sweep_dir.name}" if experiments else f"Sweep {sweep_dir.name}"
+    parts = [f"<h1>{html.escape(title)}</h1>", f"<p class=\"muted\">{html.escape(str(sweep_dir.resolve()))}</p>",
              f"<p>{len(jobs)} job(s): {len(complete)} complete, {len(failed)} failed, "
              f"{len(jobs) - len(complete) - len(failed)} incomplete. Baseline: "
              f"<code>{html.escape(' '.join(baseline))}</code>. Differences are scenario − baseline with a 95% interval "
