@@ -60,4 +60,6 @@ def save_figures(result, directory: Path) -> list[Path]:
         fig.savefig(directory / name, dpi=110)
         plt.close(fig)
         paths.append(directory / name)
-    return paths
+    from sim import complaint_report
+
+    return paths + complaint_report.save_figures(result, directory)
