@@ -27,14 +27,14 @@ def _by_domain(result, ax) -> None:
     error = [np.nan_to_num(mean - expected["ci_low"].to_numpy(dtype=float)),
              np.nan_to_num(expected["ci_high"].to_numpy(dtype=float) - mean)]
     colours = [DOMAIN_COLOURS[hcat.DOMAIN_OF[c]] for c in hcat.CATEGORIES]
-    ax.bar(x, np.nan_to_num(mean), yerr=error, capsize=3, color=colours, label="expected (95% CI)")
+    ax.bar(x, np.nan_to_num(mean), yerr=error, capsize=3, color=colours)
     ax.plot(x, realised["mean"].to_numpy(dtype=float), "k_", ms=14, mew=2, label="realised")
     ax.set_xticks(x, [hcat.CATEGORY_LABELS[c] for c in hcat.CATEGORIES], rotation=30, ha="right")
     ax.set_ylabel("complaints per 1,000 visits")
     shares = ", ".join(f"{d} {summary['mean'].get(f'expected_complaints_{d}_share', np.nan):.0%}" for d in hcat.DOMAINS)
     ax.set_title(f"Complaints by HCAT category (domains: {shares})", fontsize="medium")
     for domain, colour in DOMAIN_COLOURS.items():
-        ax.bar([np.nan], [np.nan], color=colour, label=domain)
+        ax.bar([np.nan], [np.nan], color=colour, label=f"{domain}: expected (95% CI)")
     ax.legend(fontsize="small")
 
 
