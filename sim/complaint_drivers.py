@@ -94,7 +94,7 @@ def stage_waits(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray,
     began = columns[f"{stage}_start"] - wait
     if stage == "consultation":
         gave_up = columns["outcome"] == LEFT_WITHOUT_BEING_SEEN
-        began = np.where(gave_up, columns["registration_end"], began)
+        began = crowding.consultation_join(columns)
         ended = np.where(gave_up, columns["departure_time"], columns["consultation_start"])
         if "slot_time" in columns:
             began = np.fmax(began, columns["slot_time"])  # fmax: walk-ins' NaN slot is ignored

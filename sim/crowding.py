@@ -36,12 +36,21 @@ def _entries(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray, np
     return index, start[visited] - columns[f"wait_{stage}"][visited], start[visited]
 
 
+def consultation_join(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """When each visit joined the queue for its first consultation: start minus wait
+    when consulted; otherwise (gave up) when registration ended, or on arrival for a
+    patient who did not register on site; NaN if the visit never queued."""
+    consulted = columns["consultation_start"] - columns["wait_consultation"]
+    registered = np.where(np.isnan(columns["registration_end"]), columns["arrival_time"], columns["registration_end"])
+    return np.where(np.isnan(consulted), registered, consulted)
+
+
 def _hall_entries(columns: dict[str, np.ndarray], department_mask: np.ndarray):
     """Queue entries of a department's waiting hall: first consultations (leaving at
     the consultation's start, or when giving up) and reviews."""
-    first = department_mask & ~np.isnan(columns["registration_end"])
+    first = department_mask & ~np.isnan(columns["departure_time"])
     index = np.flatnonzero(first)
-    join = columns["registration_end"][first]
+    join = consultation_join(columns)[first]
     start = columns["consultation_start"][first]
     leave = np.where(np.isnan(start), columns["departure_time"][first], start)
     review, review_join, review_leave = _entries(columns, "review")

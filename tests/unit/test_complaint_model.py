@@ -58,6 +58,7 @@ def test_classification_matrices_are_distributions_over_allowed_categories():
 
 def test_booked_patients_judge_the_wait_for_the_doctor_from_their_slot():
     columns = {
+        "arrival_time": np.array([60.0, 60.0, 60.0, 60.0]),
         "wait_consultation": np.array([30.0, 30.0, 30.0, np.nan]),
         "consultation_start": np.array([100.0, 100.0, 100.0, np.nan]),
         "registration_end": np.array([70.0, 70.0, 70.0, 70.0]),
@@ -79,3 +80,15 @@ def test_top_share_interpolates_the_lorenz_curve():
     assert top_share(np.r_[np.zeros(18), 5.0, 5.0]) == pytest.approx(1.0)  # top 2 of 20
     assert top_share(np.r_[np.ones(19), 21.0]) == pytest.approx((21 + 1) / 40)  # top 2 of 20: 21 + 1
     assert np.isnan(top_share(np.zeros(5)))
+
+
+def test_the_queue_for_the_doctor_is_joined_after_registration_or_on_arrival():
+    from sim.crowding import consultation_join
+
+    columns = {
+        "arrival_time": np.array([0.0, 0.0, 5.0]),
+        "registration_end": np.array([3.0, 3.0, np.nan]),  # the third registered online
+        "consultation_start": np.array([20.0, np.nan, np.nan]),
+        "wait_consultation": np.array([17.0, np.nan, np.nan]),  # the second and third gave up
+    }
+    np.testing.assert_array_equal(consultation_join(columns), [3.0, 3.0, 5.0])
