@@ -115,8 +115,9 @@ def test_a_perfect_visit_carries_the_base_rate_only():
                 "hospital.complaints.patients.female_odds_ratio=1",
                 "hospital.complaints.patients.age_group_odds_ratio={under_40:1,40_to_64:1,65_plus:1}",
                 "hospital.complaints.patients.education_odds_ratio={basic:1,secondary:1,tertiary:1}")
-    np.testing.assert_allclose(plain.visits["complaint_probability"], 0.0774 / 1000, rtol=1e-12)
-    assert plain.kpis["expected_complaints_per_1000_visits"].to_numpy() == pytest.approx(0.0774)
+    base_rate = plain.config.hospital.complaints.base_per_1000_visits  # the default, not overridden
+    np.testing.assert_allclose(plain.visits["complaint_probability"], base_rate / 1000, rtol=1e-12)
+    assert plain.kpis["expected_complaints_per_1000_visits"].to_numpy() == pytest.approx(base_rate)
 
 
 def test_each_complaint_comes_from_a_driver_its_visit_had(loud):
