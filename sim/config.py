@@ -218,6 +218,7 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     _shares(h.patients.education, f"{p}.patients.education", problems)
     if h.warmup_min < 0:
         problems.append(f"{p}.warmup_min = {h.warmup_min}: must be >= 0")
+    problems.extend(_check_complaints(h))
     return problems
 
 
@@ -289,4 +290,118 @@ def _check_departments(h: HospitalConfig, multi_day: bool) -> list[str]:
         _probability(d.prescription_probability, f"{key}.prescription_probability", problems)
         if d.assignment not in ASSIGNMENTS:
             problems.append(f"{key}.assignment = {d.assignment!r}: allowed: {', '.join(ASSIGNMENTS)}")
+    return problems
+
+
+def _at_least(value: float, minimum: float, key: str, problems: list[str], why: str = "") -> None:
+    if not (math.isfinite(value) and value >= minimum):
+        problems.append(f"{key} = {value}: must be a finite number >= {minimum:g}{why}")
+
+
+def _positive(value: float, key: str, problems: list[str]) -> None:
+    if not (math.isfinite(value) and value > 0):
+        problems.append(f"{key} = {value}: must be a finite number > 0")
+
+
+def _check_complaints(h: HospitalConfig) -> list[str]:
+    """The complaint model's settings (hospital.complaints)."""
+    from sim import hcat
+    from sim.tables import stage_names
+
+    c = h.complaints
+    k = "hospital.complaints"
+    problems: list[str] = []
+    driver = ": drivers can only add risk (odds ratio >= 1)"
+    if not (0 < c.base_per_1000_visits < 1000):
+        problems.append(f"{k}.base_per_1000_visits = {c.base_per_1000_visits}: must be between 0 and 1000 (exclusive)")
+
+    _positive(c.patients.female_odds_ratio, f"{k}.patients.female_odds_ratio", problems)
+    for name, groups, ratios in (("age_group_odds_ratio", h.patients.age_groups, c.patients.age_group_odds_ratio),
+                                 ("education_odds_ratio", h.patients.education, c.patients.education_odds_ratio)):
+        for group, ratio in ratios.items():
+            if group not in groups:
+                problems.append(f"{k}.patients.{name}.{group}: no such group; groups of hospital.patients: "
+                                f"{', '.join(groups)}")
+            _positive(ratio, f"{k}.patients.{name}.{group}", problems)
+
+    w = c.waits
+    _positive(w.perception_multiplier, f"{k}.waits.perception_multiplier", problems)
+    allowed = set(stage_names(h)) | set(type(w)().tolerance_median_min)
+    if "consultation" not in w.tolerance_median_min:
+        problems.append(f"{k}.waits.tolerance_median_min needs a consultation entry (stages not listed use it)")
+    for stage, median in w.tolerance_median_min.items():
+        if stage not in allowed:
+            problems.append(f"{k}.waits.tolerance_median_min.{stage}: no such stage; stages: {', '.join(stage_names(h))}")
+        _at_least(median, 0.0, f"{k}.waits.tolerance_median_min.{stage}", problems)
+    _at_least(w.tolerance_sigma, 0.0, f"{k}.waits.tolerance_sigma", problems)
+    _at_least(w.odds_ratio_per_10_min, 1.0, f"{k}.waits.odds_ratio_per_10_min", problems, driver)
+    _at_least(w.deferral_odds_ratio, 1.0, f"{k}.waits.deferral_odds_ratio", problems, driver)
+
+    _positive(c.crowding.threshold_per_server, f"{k}.crowding.threshold_per_server", problems)
+    _at_least(c.crowding.odds_ratio_per_doubling, 1.0, f"{k}.crowding.odds_ratio_per_doubling", problems, driver)
+
+    m = c.communication
+    if not math.isfinite(m.skill_mean):
+        problems.append(f"{k}.communication.skill_mean = {m.skill_mean}: must be a finite number")
+    if not math.isfinite(m.perfect_quality):
+        problems.append(f"{k}.communication.perfect_quality = {m.perfect_quality}: must be a finite number")
+    _at_least(m.skill_sd, 0.0, f"{k}.communication.skill_sd", problems)
+    _at_least(m.rush_quality_loss, 0.0, f"{k}.communication.rush_quality_loss", problems)
+    _at_least(m.odds_ratio_per_2sd_lower, 1.0, f"{k}.communication.odds_ratio_per_2sd_lower", problems, driver)
+    _at_least(m.doctor_propensity_sd, 0.0, f"{k}.communication.doctor_propensity_sd", problems)
+
+    e = c.clinical
+    _probability(e.quality_probability, f"{k}.clinical.quality_probability", problems)
+    _probability(e.safety_probability, f"{k}.clinical.safety_probability", problems)
+    if e.quality_probability + e.safety_probability > 1:
+        problems.append(f"{k}.clinical: quality_probability + safety_probability = "
+                        f"{e.quality_probability + e.safety_probability:g}; they must not exceed 1")
+    _at_least(e.quality_odds_ratio, 1.0, f"{k}.clinical.quality_odds_ratio", problems, driver)
+    _at_least(e.safety_odds_ratio, 1.0, f"{k}.clinical.safety_odds_ratio", problems, driver)
+
+    problems.extend(_check_classification(c.classification, f"{k}.classification", hcat))
+
+    ch = c.channels
+    _at_least(ch.onsite_after_excess_min, 0.0, f"{k}.channels.onsite_after_excess_min", problems)
+    for name in ("onsite_share_wait", "onsite_share_other", "phone_share_after_visit"):
+        _probability(getattr(ch, name), f"{k}.channels.{name}", problems)
+    problems.extend(distributions.check(ch.delay_days, f"{k}.channels.delay_days"))
+
+    o = c.office
+    if o.staff < 1:
+        problems.append(f"{k}.office.staff = {o.staff}: must be an integer >= 1 (the complaint office needs "
+                        "someone to handle complaints)")
+    opens = _clock(o.opens, f"{k}.office.opens", problems)
+    closes = _clock(o.closes, f"{k}.office.closes", problems)
+    if opens is not None and closes is not None and not opens < closes <= 1440:
+        problems.append(f"{k}.office: closes ({o.closes}) must be after opens ({o.opens}) and no later than 24:00")
+    if not o.working_days or any(d not in range(7) for d in o.working_days):
+        problems.append(f"{k}.office.working_days = {list(o.working_days)}: give at least one weekday, "
+                        "0 (Monday) to 6 (Sunday)")
+    problems.extend(distributions.check(o.handling, f"{k}.office.handling"))
+    _probability(o.upheld_share, f"{k}.office.upheld_share", problems)
+    if o.target_working_days < 1:
+        problems.append(f"{k}.office.target_working_days = {o.target_working_days}: must be an integer >= 1")
+    return problems
+
+
+def _check_classification(c, key: str, hcat) -> list[str]:
+    problems: list[str] = []
+    for name, shares, allowed in (("background_categories", c.background_categories, hcat.CATEGORIES),
+                                  ("communication_categories", c.communication_categories,
+                                   hcat.CAUSE_CATEGORIES["communication"])):
+        unknown = [category for category in shares if category not in allowed]
+        if unknown:
+            problems.append(f"{key}.{name}: unknown categories {unknown}; allowed: {', '.join(allowed)}")
+        _shares(shares, f"{key}.{name}", problems)
+    missing = [category for category in hcat.CATEGORIES if category not in c.severity]
+    if missing:
+        problems.append(f"{key}.severity: missing categories {missing}; give [low, medium, high] shares for each")
+    for category, shares in c.severity.items():
+        if category not in hcat.CATEGORIES:
+            problems.append(f"{key}.severity.{category}: unknown category; allowed: {', '.join(hcat.CATEGORIES)}")
+        elif len(shares) != len(hcat.SEVERITIES):
+            problems.append(f"{key}.severity.{category} = {list(shares)}: needs 3 shares (low, medium, high)")
+        else:
+            _shares(dict(zip(hcat.SEVERITIES, shares, strict=True)), f"{key}.severity.{category}", problems)
     return problems

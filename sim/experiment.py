@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim import metrics, precision, provenance, runners, tables
+from sim import complaint_metrics, complaints, metrics, precision, provenance, runners, tables
 from sim.config import to_typed
 from sim.model import simulate_replication
 from sim.progress import Progress
@@ -31,14 +31,21 @@ class ReplicationOutput:
     visits: dict[str, np.ndarray]
     sessions: dict[str, np.ndarray]
     kpis: dict[str, float]
+    complaints: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def run_replication(cfg: Config, replication: int, on_day_done=None) -> ReplicationOutput:
     visits, sessions = simulate_replication(cfg.hospital, cfg.run, replication, on_day_done)
+    # the complaint model is a vectorised function of the finished replication's visits
+    assessment = complaints.assess_replication(visits, cfg.hospital, cfg.run, replication,
+                                               tables.stage_names(cfg.hospital))
+    visits.update(assessment.visits)
     kpis = {"replication": replication}
     kpis.update(metrics.visit_kpis(visits, tables.stage_names(cfg.hospital)))
     kpis.update(metrics.doctor_kpis(sessions))
-    return ReplicationOutput(replication, visits, sessions, kpis)
+    kpis.update(complaint_metrics.complaint_kpis(visits, assessment.complaints, assessment.expected_by_category,
+                                                 len(assessment.doctor_skill)))
+    return ReplicationOutput(replication, visits, sessions, kpis, assessment.complaints)
 
 
 def worker_count(jobs: int, replications: int) -> int:
@@ -81,6 +88,7 @@ class Result:
     summary: pd.DataFrame
     provenance: dict = field(default_factory=dict)
     config_yaml: str = ""
+    complaints: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per complaint
 
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
         """Write the run's files into ``directory`` (created if needed)."""
@@ -91,6 +99,7 @@ class Result:
         if save_visits:
             self.visits.to_parquet(out / "visits.parquet", index=False)
             self.doctor_sessions.to_parquet(out / "doctor_sessions.parquet", index=False)
+        self.complaints.to_parquet(out / "complaints.parquet", index=False)
         self.kpis.to_csv(out / "kpis.csv", index=False)
         (out / "summary.json").write_text(json.dumps(summary_dict(self.summary), indent=2) + "\n")
         (out / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
@@ -126,6 +135,7 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
 
     visits = tables.visits_frame(_stack([o.visits for o in outputs]), typed.hospital)
     sessions = tables.sessions_frame(_stack([o.sessions for o in outputs]), typed.hospital)
+    complaint_table = tables.complaints_frame(_stack([o.complaints for o in outputs]), typed.hospital)
     kpis = pd.DataFrame([o.kpis for o in outputs])
     summary = metrics.summarise(kpis)
     wall = time.perf_counter() - started
@@ -137,6 +147,7 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
         summary=summary,
         provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
         config_yaml=config_yaml,
+        complaints=complaint_table,
     )
     if rule is not None:
         result.provenance["replications_rule"] = rule

@@ -17,10 +17,11 @@ from sim.clock import MINUTES_PER_DAY  # noqa: E402
 
 def kpi_table(summary: pd.DataFrame) -> str:
     """The summary as aligned text: KPI, mean, 95% CI."""
-    lines = [f"{'KPI':<40} {'mean':>12} {'95% CI':>27}  n"]
+    width = max([40, *(len(str(kpi)) for kpi in summary.index)])
+    lines = [f"{'KPI':<{width}} {'mean':>12} {'95% CI':>27}  n"]
     for kpi, row in summary.iterrows():
         ci = "" if not np.isfinite(row["ci_low"]) else f"[{row['ci_low']:.4g}, {row['ci_high']:.4g}]"
-        lines.append(f"{kpi:<40} {row['mean']:>12.4g} {ci:>27}  {int(row['n'])}")
+        lines.append(f"{kpi:<{width}} {row['mean']:>12.4g} {ci:>27}  {int(row['n'])}")
     return "\n".join(lines)
 
 
@@ -60,7 +61,9 @@ def save_figures(result, directory: Path) -> list[Path]:
         fig.savefig(directory / name, dpi=110)
         plt.close(fig)
         paths.append(directory / name)
-    return paths
+    from sim import complaint_report
+
+    return paths + complaint_report.save_figures(result, directory)
 
 
 def main(argv: list[str] | None = None) -> int:

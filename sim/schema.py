@@ -152,6 +152,8 @@ class HospitalConfig:
     # visits arriving before this many minutes into a day are simulated but left out
     # of KPIs (steady-state validation configs only; hospital days start empty)
     warmup_min: float = 0.0
+    # the complaint model and the complaint office (defined below, with their sources)
+    complaints: ComplaintsConfig = field(default_factory=lambda: ComplaintsConfig())
 
 
 @dataclass
@@ -217,3 +219,165 @@ class Config:
     # Each selected intervention patches `hospital` and adds its name -> one-line
     # description here, so a run records what was switched on.
     interventions: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------
+# The complaint model (sim.complaints) and the complaint office (sim.complaint_office).
+# Sources are in ../shared/reference/parameters.md; "calibrated" marks a value fitted
+# so that general_hospital reproduces the published targets (see
+# experiments/complaint_calibration/), "estimate" a judgement where nothing was found.
+# Odds ratios of drivers are >= 1: a driver can only add risk, so every complaint can
+# be attributed to what produced it.
+
+
+@dataclass
+class PatientFactorsConfig:
+    """Patient factors: multiply the odds of complaining, whatever the cause."""
+
+    female_odds_ratio: float = 1.3  # Taylor, Wolfe & Cameron 2004: female rate ratio 1.3
+    # odds ratio per group of hospital.patients.age_groups / .education; groups not
+    # listed have 1. Estimates: middle-aged and better-informed patients complain more.
+    age_group_odds_ratio: dict[str, float] = field(
+        default_factory=lambda: {"under_40": 1.0, "40_to_64": 1.1, "65_plus": 0.8})
+    education_odds_ratio: dict[str, float] = field(
+        default_factory=lambda: {"basic": 1.0, "secondary": 1.1, "tertiary": 1.25})
+
+
+@dataclass
+class WaitComplaintConfig:
+    """Perceived waits against each patient's tolerance."""
+
+    # perceived wait = multiplier x actual wait. 1 = uninformed waiting (the
+    # tolerances below were measured that way); queue information lowers it.
+    perception_multiplier: float = 1.0
+    # median tolerated wait per stage (minutes); stages not listed use the
+    # consultation's. Consultation: 20 min (Zhang et al. 2023, median expected wait,
+    # IQR 10-30). Other stages: estimates.
+    tolerance_median_min: dict[str, float] = field(default_factory=lambda: {
+        "registration": 10.0, "consultation": 20.0, "exam_payment": 10.0, "lab": 15.0, "imaging": 30.0,
+        "review": 20.0, "payment": 10.0, "pharmacy": 15.0})
+    # a patient's tolerances are median x exp(sigma x z), one z per patient for all
+    # stages; sigma 0.8 puts the consultation quartiles at 12 and 34 min (Zhang 2023: 10-30)
+    tolerance_sigma: float = 0.8
+    # complaint odds per 10 perceived minutes beyond tolerance: Camacho et al. 2006,
+    # odds of being willing to return fall 2% per minute of wait -> 0.98^-10 = 1.22
+    odds_ratio_per_10_min: float = 1.22
+    # results came back after the doctor had gone home: come back another day (calibrated)
+    deferral_odds_ratio: float = 3.0
+
+
+@dataclass
+class CrowdingComplaintConfig:
+    """Crowded waiting areas: patients waiting per server (window, doctor) when the
+    patient joined a queue, worst station of the visit. The effect is per doubling
+    above the threshold: a packed hall feels packed, however packed."""
+
+    threshold_per_server: float = 3.0  # estimate: below this the waiting area feels normal
+    odds_ratio_per_doubling: float = 1.5  # estimate (sets the environment share)
+
+
+@dataclass
+class CommunicationComplaintConfig:
+    """Doctors' communication skill and the quality of each consultation.
+
+    Skill is in standard-deviation units of the baseline population of doctors.
+    Consultation quality = skill - rush_quality_loss x (1 - rush factor) / 0.5, so a
+    consultation cut to half its length loses rush_quality_loss SD. Risk grows with
+    the shortfall from perfect_quality.
+    """
+
+    skill_mean: float = 0.0
+    skill_sd: float = 1.0
+    # quality at or above which communication adds no risk (calibrated: sets how many
+    # complaints are about communication)
+    perfect_quality: float = 2.19
+    # estimate: DrScore 2011 ratings 9.2 for visits > 10 min, 6.7 for 5-10, 2.7 for < 5
+    rush_quality_loss: float = 2.0
+    odds_ratio_per_2sd_lower: float = 1.4  # Tamblyn et al. 2007: RR 1.38 (1.18-1.61) per 2 SD
+    # Unmeasured doctor factors: a mean-one lognormal multiplier of each doctor's
+    # patients' complaint odds, sd of its log. Communication skill at Tamblyn's effect
+    # size cannot concentrate complaints the way they are (Kohanim 2016: top 10% of
+    # doctors draw 61%, 63% none); this does (calibrated). 0 = identical doctors.
+    doctor_propensity_sd: float = 1.456
+
+
+@dataclass
+class ClinicalEventConfig:
+    """A per-visit chance of a clinical quality or a safety problem (visits with a
+    consultation). Probabilities: estimates; odds ratios: calibrated."""
+
+    quality_probability: float = 0.02
+    safety_probability: float = 0.005
+    quality_odds_ratio: float = 9.9
+    safety_odds_ratio: float = 19.8
+
+
+@dataclass
+class ComplaintClassificationConfig:
+    """Shares that split complaints over HCAT categories and severities."""
+
+    # complaints from causes the model does not simulate (fees, outcomes, ...): the
+    # HCAT problem counts of Gillespie & Reader 2016, Table 1 (low+medium+high, n = 251)
+    background_categories: dict[str, float] = field(default_factory=lambda: {
+        "quality": 44 / 251, "safety": 52 / 251, "environment": 24 / 251, "institutional_processes": 39 / 251,
+        "listening": 26 / 251, "communication": 29 / 251, "respect_and_patient_rights": 37 / 251})
+    # complaints produced by poor communication: the relationships rows of Table 1
+    communication_categories: dict[str, float] = field(default_factory=lambda: {
+        "listening": 26 / 92, "communication": 29 / 92, "respect_and_patient_rights": 37 / 92})
+    # [low, medium, high] per category: Gillespie & Reader 2016, Table 1 counts
+    severity: dict[str, list[float]] = field(default_factory=lambda: {
+        "quality": [10 / 44, 22 / 44, 12 / 44], "safety": [5 / 52, 24 / 52, 23 / 52],
+        "environment": [6 / 24, 10 / 24, 8 / 24], "institutional_processes": [10 / 39, 18 / 39, 11 / 39],
+        "listening": [5 / 26, 11 / 26, 10 / 26], "communication": [7 / 29, 14 / 29, 8 / 29],
+        "respect_and_patient_rights": [19 / 37, 13 / 37, 5 / 37]})
+
+
+@dataclass
+class ComplaintChannelConfig:
+    """How and when a complaint is made (on-site is the commonest channel in Chinese
+    hospitals: Wang et al. 2021; the shares are estimates)."""
+
+    # a wait complaint is made on the spot when the perceived wait has run this far
+    # past the patient's tolerance (at that moment), with probability onsite_share_wait
+    onsite_after_excess_min: float = 10.0
+    onsite_share_wait: float = 0.8
+    # other complaints: on site (at the end of the consultation, or on leaving) ...
+    onsite_share_other: float = 0.5
+    # ... otherwise after the visit, by phone (else online / hotline), days later
+    phone_share_after_visit: float = 0.5
+    delay_days: Distribution = field(default_factory=lambda: Distribution(kind="exponential", mean=2.0))
+
+
+@dataclass
+class ComplaintOfficeConfig:
+    """The office that handles complaints: first come first served, staff work only
+    in office hours on working days."""
+
+    staff: int = 1  # estimate: one complaint officer for the outpatient department
+    opens: str = "8:00"
+    closes: str = "17:00"
+    working_days: list[int] = field(default_factory=lambda: [0, 1, 2, 3, 4])  # Monday..Friday
+    # staff working minutes per complaint (investigation, contacting the department,
+    # talking with the patient, reply): estimate
+    handling: Distribution = field(default_factory=lambda: Distribution(kind="lognormal", median=120.0, sigma=0.8))
+    upheld_share: float = 0.5  # NHS 2014-15: ~51% upheld (QualityWatch)
+    target_working_days: int = 5  # resolved by the end of the 5th working day after receipt (common target)
+
+
+@dataclass
+class ComplaintsConfig:
+    """The complaint model: logistic in the drivers of each visit (see sim.complaints)."""
+
+    # complaint probability per 1,000 visits of a reference patient (man, first age
+    # group, first education group, average doctor) with no driver: calibrated so
+    # general_hospital makes 0.4 complaints per 1,000 outpatient visits (Taylor 2004;
+    # NHS England 2012-13)
+    base_per_1000_visits: float = 0.0774
+    patients: PatientFactorsConfig = field(default_factory=PatientFactorsConfig)
+    waits: WaitComplaintConfig = field(default_factory=WaitComplaintConfig)
+    crowding: CrowdingComplaintConfig = field(default_factory=CrowdingComplaintConfig)
+    communication: CommunicationComplaintConfig = field(default_factory=CommunicationComplaintConfig)
+    clinical: ClinicalEventConfig = field(default_factory=ClinicalEventConfig)
+    classification: ComplaintClassificationConfig = field(default_factory=ComplaintClassificationConfig)
+    channels: ComplaintChannelConfig = field(default_factory=ComplaintChannelConfig)
+    office: ComplaintOfficeConfig = field(default_factory=ComplaintOfficeConfig)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import hcat
+from sim.complaint_drivers import CLINICAL_EVENTS
 from sim.recorder import OUTCOMES
 from sim.schema import HospitalConfig
 
@@ -27,6 +29,8 @@ def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
     data["age_group"] = _categorical(data["age_group"], hospital.patients.age_groups)
     data["education"] = _categorical(data["education"], hospital.patients.education)
     data["outcome"] = _categorical(data["outcome"], OUTCOMES)
+    if "clinical_event" in data:
+        data["clinical_event"] = _categorical(data["clinical_event"], CLINICAL_EVENTS)
     data["time_in_system"] = columns["departure_time"] - columns["arrival_time"]
     order = LEADING + [c for c in data if c not in LEADING]
     return pd.DataFrame({name: data[name] for name in order})
@@ -39,3 +43,19 @@ def sessions_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> 
     frame["idle_in_session_min"] = (frame["end"] - frame["start"]) - frame["busy_in_session"]
     first = ["replication", "day", "doctor_id", "department", "session"]
     return frame[first + [c for c in frame.columns if c not in first]]
+
+
+# the order of columns in complaints.parquet
+COMPLAINT_COLUMNS = ["replication", "complaint_id", "visit_id", "doctor_id", "department", "visit_day", "time",
+                     "channel", "cause", "domain", "category", "severity", "probability", "handling_start",
+                     "resolved_time", "resolution_days", "within_target", "upheld"]
+
+
+def complaints_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
+    """One row per complaint, categories as pandas categoricals (HCAT machine names)."""
+    data = dict(columns)
+    data["department"] = _categorical(data["department"], hospital.departments)
+    for name, labels in (("channel", hcat.CHANNELS), ("cause", hcat.CAUSES), ("domain", hcat.DOMAINS),
+                         ("category", hcat.CATEGORIES), ("severity", hcat.SEVERITIES)):
+        data[name] = _categorical(data[name], labels)
+    return pd.DataFrame({name: data[name] for name in COMPLAINT_COLUMNS})

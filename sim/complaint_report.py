@@ -1,0 +1,117 @@
+"""Figures of the complaint model: complaints by HCAT category and domain, by hour
+and by month, and the Lorenz curve of complaints across doctors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim import hcat  # noqa: E402
+from sim.clock import MINUTES_PER_DAY  # noqa: E402
+from sim.complaint_metrics import top_share  # noqa: E402
+
+DOMAIN_COLOURS = {"clinical": "#e45756", "management": "#4c78a8", "relationships": "#54a24b"}
+
+
+def _by_domain(result, ax) -> None:
+    summary = result.summary
+    x = np.arange(len(hcat.CATEGORIES))
+    expected = summary.reindex([f"expected_complaints_{c}_per_1000_visits" for c in hcat.CATEGORIES])
+    realised = summary.reindex([f"complaints_{c}_per_1000_visits" for c in hcat.CATEGORIES])
+    mean = expected["mean"].to_numpy(dtype=float)
+    error = [np.nan_to_num(mean - expected["ci_low"].to_numpy(dtype=float)),
+             np.nan_to_num(expected["ci_high"].to_numpy(dtype=float) - mean)]
+    colours = [DOMAIN_COLOURS[hcat.DOMAIN_OF[c]] for c in hcat.CATEGORIES]
+    ax.bar(x, np.nan_to_num(mean), yerr=error, capsize=3, color=colours)
+    ax.plot(x, realised["mean"].to_numpy(dtype=float), "k_", ms=14, mew=2, label="realised")
+    ax.set_xticks(x, [hcat.CATEGORY_LABELS[c] for c in hcat.CATEGORIES], rotation=30, ha="right")
+    ax.set_ylabel("complaints per 1,000 visits")
+    shares = ", ".join(f"{d} {summary['mean'].get(f'expected_complaints_{d}_share', np.nan):.0%}" for d in hcat.DOMAINS)
+    ax.set_title(f"Complaints by HCAT category (domains: {shares})", fontsize="medium")
+    for domain, colour in DOMAIN_COLOURS.items():
+        ax.bar([np.nan], [np.nan], color=colour, label=f"{domain}: expected (95% CI)")
+    ax.legend(fontsize="small")
+
+
+def _by_hour(result, ax) -> None:
+    visits = result.visits[~result.visits["in_warmup"]]
+    hour = ((visits["arrival_time"] % MINUTES_PER_DAY) // 60).astype(int)
+    rate = 1000 * visits.groupby(hour)["complaint_probability"].mean()
+    ax.plot(rate.index, rate.to_numpy(), "o-", color="#4c78a8", label="expected, by hour of arrival")
+    ax.set_xlabel("hour of day")
+    ax.set_ylabel("expected complaints per 1,000 visits")
+    ax.set_title("Complaints by hour")
+    complaints = result.complaints
+    if len(complaints):
+        made = ((complaints["time"] % MINUTES_PER_DAY) // 60).astype(int)
+        onsite = made[complaints["channel"] == "onsite"].value_counts().sort_index()
+        twin = ax.twinx()
+        twin.bar(onsite.index, onsite.to_numpy(), alpha=0.3, color="#f58518", label="on-site complaints made (count)")
+        twin.set_ylabel("on-site complaints made (all replications)")
+        twin.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper left", fontsize="small")
+
+
+def _by_month(result, ax) -> None:
+    visits = result.visits[~result.visits["in_warmup"]]
+    grouped = visits.groupby("month")
+    expected = 1000 * grouped["complaint_probability"].mean()
+    realised = 1000 * grouped["complaint"].mean()
+    width = 0.4
+    ax.bar(expected.index - width / 2, expected.to_numpy(), width, color="#4c78a8", label="expected")
+    ax.bar(realised.index + width / 2, realised.to_numpy(), width, color="#f58518", label="realised")
+    ax.set_xticks(range(1, 13), ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"])
+    ax.set_xlabel("month of the visit")
+    ax.set_ylabel("complaints per 1,000 visits")
+    ax.set_title("Complaints by month")
+    ax.legend(fontsize="small")
+
+
+def lorenz(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(share of doctors, share of complaints) from the doctors with the fewest."""
+    counts = np.sort(np.asarray(counts, dtype=float))
+    total = counts.sum()
+    y = np.concatenate([[0.0], np.cumsum(counts) / total]) if total > 0 else np.linspace(0, 1, len(counts) + 1)
+    return np.linspace(0.0, 1.0, len(counts) + 1), y
+
+
+def _lorenz(result, ax) -> None:
+    visits = result.visits[~result.visits["in_warmup"] & (result.visits["doctor_id"] >= 0)]
+    by_doctor = visits.groupby(["replication", "doctor_id"])
+    for column, label, colour in (("complaint_probability", "expected", "#4c78a8"),
+                                  ("complaint", "realised", "#f58518")):
+        counts = by_doctor[column].sum().to_numpy(dtype=float)
+        x, y = lorenz(counts)
+        ax.plot(x, y, color=colour, label=f"{label}: top 10% draw {top_share(counts):.0%}")
+    ax.plot([0, 1], [0, 1], "k:", lw=1, label="equal shares")
+    ax.axvline(0.9, color="grey", lw=0.8)
+    ax.set_xlabel("share of doctors (fewest complaints first; all replications)")
+    ax.set_ylabel("share of complaints")
+    ax.set_title("Concentration of complaints across doctors")
+    ax.legend(fontsize="small")
+
+
+FIGURES = {
+    "complaints_by_domain.png": _by_domain,
+    "complaints_by_hour.png": _by_hour,
+    "complaints_by_month.png": _by_month,
+    "complaints_lorenz.png": _lorenz,
+}
+
+
+def save_figures(result, directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, draw in FIGURES.items():
+        fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+        if len(result.visits):
+            draw(result, ax)
+        fig.savefig(directory / name, dpi=110)
+        plt.close(fig)
+        paths.append(directory / name)
+    return paths

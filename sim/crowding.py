@@ -1,0 +1,80 @@
+"""How crowded each waiting area was when a patient joined its queue, from the visit
+timestamps alone (no engine signal needed).
+
+At a first-come-first-served station a patient waits from joining (service start
+minus wait) until service starts. The number of others waiting when patient i joins
+at t_i is #{joined before t_i} - #{left the queue before t_i}: two sorted arrays and
+two ``searchsorted`` calls per station, whatever the number of days (times are
+absolute). Dividing by the station's servers gives patients waiting per server.
+
+Waiting areas: registration, the cashier (exam and prescription payments share its
+windows), each examination, the pharmacy, and each department's waiting hall (first
+consultations, including patients who gave up, and reviews; per doctor of the
+department).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.schema import HospitalConfig
+
+
+def waiting_when_joined(join: np.ndarray, leave: np.ndarray) -> np.ndarray:
+    """For each queue entry, how many others were waiting when it joined."""
+    joined_sorted = np.sort(join)
+    left_sorted = np.sort(leave)
+    return (np.searchsorted(joined_sorted, join, side="left")
+            - np.searchsorted(left_sorted, join, side="left")).astype(float)
+
+
+def _entries(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(visit index, join time, leave time) of the visits that queued at ``stage``."""
+    start = columns[f"{stage}_start"]
+    visited = ~np.isnan(start)
+    index = np.flatnonzero(visited)
+    return index, start[visited] - columns[f"wait_{stage}"][visited], start[visited]
+
+
+def consultation_join(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """When each visit joined the queue for its first consultation: start minus wait
+    when consulted; otherwise (gave up) when registration ended, or on arrival for a
+    patient who did not register on site; NaN if the visit never queued."""
+    consulted = columns["consultation_start"] - columns["wait_consultation"]
+    registered = np.where(np.isnan(columns["registration_end"]), columns["arrival_time"], columns["registration_end"])
+    return np.where(np.isnan(consulted), registered, consulted)
+
+
+def _hall_entries(columns: dict[str, np.ndarray], department_mask: np.ndarray):
+    """Queue entries of a department's waiting hall: first consultations (leaving at
+    the consultation's start, or when giving up) and reviews."""
+    first = department_mask & ~np.isnan(columns["departure_time"])
+    index = np.flatnonzero(first)
+    join = consultation_join(columns)[first]
+    start = columns["consultation_start"][first]
+    leave = np.where(np.isnan(start), columns["departure_time"][first], start)
+    review, review_join, review_leave = _entries(columns, "review")
+    keep = department_mask[review]
+    return (np.concatenate([index, review[keep]]), np.concatenate([join, review_join[keep]]),
+            np.concatenate([leave, review_leave[keep]]))
+
+
+def crowding_per_server(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> np.ndarray:
+    """Per visit, the most patients waiting per server it found on joining any queue
+    (0 for a visit that never queued)."""
+    n = len(columns["arrival_time"])
+    worst = np.zeros(n)
+
+    def add(index, join, leave, servers):
+        if len(index):
+            np.maximum.at(worst, index, waiting_when_joined(join, leave) / servers)
+
+    add(*_entries(columns, "registration"), hospital.registration.servers)
+    payments = [_entries(columns, stage) for stage in ("exam_payment", "payment")]
+    add(*(np.concatenate(parts) for parts in zip(*payments, strict=True)), hospital.cashier.servers)
+    for name, exam in hospital.exams.items():
+        add(*_entries(columns, name), exam.servers)
+    add(*_entries(columns, "pharmacy"), hospital.pharmacy.servers)
+    for code, department in enumerate(hospital.departments.values()):
+        add(*_hall_entries(columns, columns["department"] == code), department.doctors)
+    return worst
