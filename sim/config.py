@@ -18,7 +18,7 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim import distributions
+from sim import booking, distributions
 from sim.clock import parse_clock, parse_date
 from sim.schema import Config, HospitalConfig
 
@@ -177,6 +177,7 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     _shares(h.patients.education, f"{p}.patients.education", problems)
     if h.warmup_min < 0:
         problems.append(f"{p}.warmup_min = {h.warmup_min}: must be >= 0")
+    problems.extend(booking.check(h))
     return problems
 
 

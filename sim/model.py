@@ -25,8 +25,9 @@ def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns,
     """Simulate one day from an empty clinic until the last patient leaves."""
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
     open_day = OpenDay(env, hospital, patients, day)
-    for visit in range(len(patients)):
-        env.process(patient_day(env, visit, open_day))
+    for visit, coming in enumerate(open_day.coming):  # booked patients who do not come have no day
+        if coming:
+            env.process(patient_day(env, visit, open_day))
     env.run()
     return open_day.log.columns(), open_day.sessions_log.columns()
 
@@ -47,7 +48,23 @@ def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Colu
     }
     for name, needs in patients.exams.items():
         columns[f"needs_{name}"] = needs
+    columns.update(_booking_columns(patients))
     return columns
+
+
+def _booking_columns(patients) -> Columns:
+    b = patients.bookings
+    return {
+        "booked": b.booked,
+        "channel": b.channel,
+        "slot_time": b.slot_time,
+        "slot_doctor_id": b.slot_doctor,
+        "punctuality_min": patients.arrival_time - b.slot_time,  # NaN for walk-ins and no-shows
+        "late": b.late,
+        "pre_registered": b.pre_registered,
+        "mobile_payment": b.mobile_payment,
+        "booking_full": b.booking_full,
+    }
 
 
 def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tuple[Columns, Columns]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.booking import CHANNELS
 from sim.recorder import OUTCOMES
 from sim.schema import HospitalConfig
 
 # the order of columns in visits.parquet; stage columns follow in pathway order
-LEADING = ["replication", "visit_id", "day", "weekday", "month", "arrival_time", "department", "female",
-           "age_group", "education", "in_warmup", "outcome", "departure_time", "time_in_system"]
+LEADING = ["replication", "visit_id", "day", "weekday", "month", "arrival_time", "booked", "channel", "slot_time",
+           "department", "female", "age_group", "education", "in_warmup", "outcome", "departure_time",
+           "time_in_system"]
 
 
 def _categorical(codes: np.ndarray, names) -> pd.Categorical:
@@ -27,6 +29,7 @@ def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
     data["age_group"] = _categorical(data["age_group"], hospital.patients.age_groups)
     data["education"] = _categorical(data["education"], hospital.patients.education)
     data["outcome"] = _categorical(data["outcome"], OUTCOMES)
+    data["channel"] = _categorical(data["channel"], CHANNELS)
     data["time_in_system"] = columns["departure_time"] - columns["arrival_time"]
     order = LEADING + [c for c in data if c not in LEADING]
     return pd.DataFrame({name: data[name] for name in order})
