@@ -51,13 +51,6 @@ class Department:
                 best, best_load = queue, load
         return best
 
-    def first_queue(self, visit: int, slot_doctor: int, draw: float) -> ConsultQueue:
-        """Where a patient waits for their first consultation: a booked patient with
-        the doctor of their slot, a walk-in in the queue chosen by assignment."""
-        if slot_doctor >= 0:
-            return self.queue_of_doctor[slot_doctor]
-        return self.choose_queue(visit, draw)
-
     def review_queue(self, visit: int, doctor_id: int, draw: float) -> ConsultQueue:
         if self.review_same_doctor:
             return self.queue_of_doctor[doctor_id]

@@ -28,8 +28,12 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         yield day.registration.serve(visit, stages["registration"])
 
     department = day.department_of[visit]
-    queue = department.first_queue(visit, day.slot_doctor[visit], day.assignment_draw[visit])
-    if queue.closed:
+    slot_doctor = day.slot_doctor[visit]
+    if slot_doctor >= 0:  # booked: the queue of the slot's doctor
+        queue = department.queue_of_doctor[slot_doctor]
+    else:
+        queue = department.choose_queue(visit, day.assignment_draw[visit])
+    if queue.doctors_at_work == 0:  # the doctors have gone home
         log.outcome[visit] = CLINIC_CLOSED
         log.departure[visit] = env.now
         return
