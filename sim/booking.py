@@ -92,25 +92,52 @@ def draw(hospital: HospitalConfig, preferred: np.ndarray, department: np.ndarray
         pay = streams.stream("payment.mobile", day).random(n) < walk_in_pay if walk_in_pay > 0 else np.zeros(n, bool)
         return no_bookings(preferred, pay)
 
+    # every patient draws everything, whether they book or not (common random numbers)
     wants = streams.stream("booking.choice", day).random(n) < b.booked_share
-    names = list(b.channels)
-    cumulative = np.cumsum([c.share for c in b.channels.values()])
-    chosen = np.minimum(np.searchsorted(cumulative / cumulative[-1],
-                                        streams.stream("booking.channel", day).random(n), side="right"),
-                        len(names) - 1)
+    chosen = _channel_index(b, streams.stream("booking.channel", day).random(n))
     order_key = streams.stream("booking.order", day).random(n)
     keeps = streams.stream("booking.no_show", day).random(n)
     offset = punctuality(b.punctuality, streams.stream("booking.punctuality", day), n)
     pay_draw = streams.stream("payment.mobile", day).random(n)
 
-    slot_time = np.full(n, np.nan)
-    slot_doctor = np.full(n, -1, dtype=np.int32)
+    slot_time, slot_doctor = _book_slots(hospital, wants, order_key, preferred, department, day_start)
+    booked = slot_doctor >= 0
+    channels = list(b.channels.values())
+    code = np.array([CHANNELS.index(name) for name in b.channels], dtype=np.int8)
+    no_show = booked & (keeps < np.array([c.no_show for c in channels])[chosen])
+    came_booked = booked & ~no_show
+    arrival = np.where(booked, np.maximum(slot_time + offset, day_start), preferred)  # not before midnight
+    arrival[no_show] = np.nan
+    late = came_booked & (arrival > slot_time + b.late_grace_min)
+    pre_registration = np.array([c.pre_registration for c in channels])[chosen]
+    pay_share = np.where(booked, np.array([c.mobile_payment_share for c in channels])[chosen], walk_in_pay)
+    return arrival, DayBookings(
+        booked=booked, channel=np.where(booked, code[chosen], WALK_IN).astype(np.int8), slot_time=slot_time,
+        slot_doctor=slot_doctor, no_show=no_show, late=late,
+        slot_priority=came_booked & ~(late & (b.late_policy == "walk_in")),
+        pre_registered=came_booked & pre_registration, mobile_payment=~no_show & (pay_draw < pay_share),
+        booking_full=wants & ~booked)
+
+
+def _channel_index(b: BookingConfig, uniform: np.ndarray) -> np.ndarray:
+    """Index (in config order) of the channel each patient would book through."""
+    cumulative = np.cumsum([c.share for c in b.channels.values()])
+    return np.minimum(np.searchsorted(cumulative / cumulative[-1], uniform, side="right"), len(cumulative) - 1)
+
+
+def _book_slots(hospital: HospitalConfig, wants: np.ndarray, order_key: np.ndarray, preferred: np.ndarray,
+                department: np.ndarray, day_start: float) -> tuple[np.ndarray, np.ndarray]:
+    """Slot time and slot doctor of each patient (NaN / -1 without a slot): each
+    department's requests, in booking order, against its appointments of the day."""
+    b = hospital.booking
+    slot_time = np.full(len(preferred), np.nan)
+    slot_doctor = np.full(len(preferred), -1, dtype=np.int32)
     ids = doctor_ids(hospital)
     for index, (name, dept) in enumerate(hospital.departments.items()):
         requests = np.flatnonzero(wants & (department == index))
         if not len(requests):
             continue
-        requests = requests[np.argsort(order_key[requests], kind="stable")]  # booking order
+        requests = requests[np.argsort(order_key[requests], kind="stable")]
         template = slots.resolve_template(b.slots, b.department_slots.get(name))
         sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in dept.sessions]
         bookable = slots.department_slots(template, sessions, ids[name])
@@ -118,24 +145,7 @@ def draw(hospital: HospitalConfig, preferred: np.ndarray, department: np.ndarray
         ok = got >= 0
         slot_time[requests[ok]] = bookable.time[got[ok]]
         slot_doctor[requests[ok]] = bookable.doctor[got[ok]]
-
-    booked = slot_doctor >= 0
-    code = np.array([CHANNELS.index(name) for name in names], dtype=np.int8)
-    channel = np.where(booked, code[chosen], WALK_IN).astype(np.int8)
-    no_show_p = np.array([c.no_show for c in b.channels.values()])
-    no_show = booked & (keeps < no_show_p[chosen])
-    came_booked = booked & ~no_show
-    arrival = np.where(booked, np.maximum(slot_time + offset, day_start), preferred)
-    arrival[no_show] = np.nan
-    late = came_booked & (arrival > slot_time + b.late_grace_min)
-    slot_priority = came_booked & ~(late & (b.late_policy == "walk_in"))
-    pre_registration = np.array([c.pre_registration for c in b.channels.values()])
-    pay_share = np.array([c.mobile_payment_share for c in b.channels.values()])
-    mobile_payment = ~no_show & (pay_draw < np.where(booked, pay_share[chosen], walk_in_pay))
-    return arrival, DayBookings(
-        booked=booked, channel=channel, slot_time=slot_time, slot_doctor=slot_doctor, no_show=no_show, late=late,
-        slot_priority=slot_priority, pre_registered=came_booked & pre_registration[chosen],
-        mobile_payment=mobile_payment, booking_full=wants & ~booked)
+    return slot_time, slot_doctor
 
 
 def check(h: HospitalConfig) -> list[str]:
