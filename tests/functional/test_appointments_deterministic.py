@@ -149,3 +149,17 @@ def test_booked_patient_after_the_doctors_left_is_recorded_not_lost():
     booked = visits[visits["booked"]]
     assert (booked["outcome"] == "clinic_closed").all()
     assert booked["consultation_start"].isna().all() and booked["departure_time"].notna().all()
+
+
+def test_pooled_doctors_share_the_booked_patients():
+    """Two pooled doctors, twelve patients on their twelve slots: two patients at each
+    slot time, both seen at once, nobody waits and neither doctor idles."""
+    cfg = booked_clinic(rule="individual")
+    cfg.hospital.arrivals.interval_min = 5.0
+    cfg.hospital.departments["clinic"].doctors = 2
+    result, visits = simulate(cfg)
+    assert visits["booked"].all() and len(visits) == 12
+    np.testing.assert_allclose(visits["slot_time"], EIGHT + 10.0 * np.repeat(np.arange(6), 2))
+    np.testing.assert_allclose(visits["consultation_start"], visits["slot_time"])
+    assert set(visits["doctor_id"]) == {0, 1}
+    np.testing.assert_allclose(result.doctor_sessions["idle_in_session_min"], 0.0)
