@@ -19,6 +19,7 @@ from scipy import stats
 from scipy.special import expit, logit
 
 from sim import complaint_metrics, complaints, hcat
+from sim.metrics import counted
 from sim.schema import HospitalConfig, RunConfig
 
 KOHANIM_COMPLAINTS_PER_DOCTOR = 2.56  # Kohanim et al. 2016: 2.56 complaints per physician over 4 years
@@ -187,7 +188,7 @@ def _assess(rep: Replication, hospital: HospitalConfig) -> complaints.Assessment
 
 
 def _population_measures(rep: Replication, hospital: HospitalConfig, counterfactual: bool, record) -> None:
-    keep = ~rep.columns["in_warmup"]
+    keep = counted(rep.columns)
     visits = keep.sum()
     sd = hospital.complaints.communication.doctor_propensity_sd
     average = with_complaints(hospital, communication={"doctor_propensity_sd": 0.0})
@@ -217,7 +218,7 @@ def _population_measures(rep: Replication, hospital: HospitalConfig, counterfact
 def _doctor_measures(rep: Replication, hospital: HospitalConfig, rng, record) -> tuple[np.ndarray, np.ndarray]:
     """Measures at the doctors drawn; returns (skill, log complaint rate) per doctor."""
     a = _assess(rep, hospital)
-    keep = ~rep.columns["in_warmup"]
+    keep = counted(rep.columns)
     p = a.visits["complaint_probability"]
     record("expected_complaints_per_1000_visits_at_drawn_doctors", 1000 * p[keep].sum() / keep.sum())
     realised = np.isin(np.flatnonzero(keep), a.complaints["visit_id"]).sum()

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from sim import hcat
+from sim.metrics import counted as counted_visits
 
 TOP_SHARE = 0.10  # the top 10% of doctors
 
@@ -30,7 +31,7 @@ def top_share(counts: np.ndarray, share: float = TOP_SHARE) -> float:
 
 def complaint_kpis(visits: dict[str, np.ndarray], complaints: dict[str, np.ndarray],
                    expected_by_category: np.ndarray, doctors: int) -> dict[str, float]:
-    keep = ~visits["in_warmup"]
+    keep = counted_visits(visits)
     n = int(keep.sum())
     per_1000 = 1000.0 / n if n else math.nan
     counted = keep[complaints["visit_id"]] if len(complaints["visit_id"]) else np.zeros(0, dtype=bool)

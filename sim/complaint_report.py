@@ -38,8 +38,13 @@ def _by_domain(result, ax) -> None:
     ax.legend(fontsize="small")
 
 
+def _came(visits):
+    """Visits that count: the patient came (not a no-show), after any warm-up."""
+    return ~visits["in_warmup"] & (visits["outcome"] != "no_show")
+
+
 def _by_hour(result, ax) -> None:
-    visits = result.visits[~result.visits["in_warmup"]]
+    visits = result.visits[_came(result.visits)]
     hour = ((visits["arrival_time"] % MINUTES_PER_DAY) // 60).astype(int)
     rate = 1000 * visits.groupby(hour)["complaint_probability"].mean()
     ax.plot(rate.index, rate.to_numpy(), "o-", color="#4c78a8", label="expected, by hour of arrival")
@@ -58,7 +63,7 @@ def _by_hour(result, ax) -> None:
 
 
 def _by_month(result, ax) -> None:
-    visits = result.visits[~result.visits["in_warmup"]]
+    visits = result.visits[_came(result.visits)]
     grouped = visits.groupby("month")
     expected = 1000 * grouped["complaint_probability"].mean()
     realised = 1000 * grouped["complaint"].mean()
@@ -81,7 +86,7 @@ def lorenz(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lorenz(result, ax) -> None:
-    visits = result.visits[~result.visits["in_warmup"] & (result.visits["doctor_id"] >= 0)]
+    visits = result.visits[_came(result.visits) & (result.visits["doctor_id"] >= 0)]
     by_doctor = visits.groupby(["replication", "doctor_id"])
     for column, label, colour in (("complaint_probability", "expected", "#4c78a8"),
                                   ("complaint", "realised", "#f58518")):

@@ -41,6 +41,7 @@ from sim import complaint_office, hcat
 from sim.clock import MINUTES_PER_DAY, parse_date
 from sim.complaint_drivers import QUALITY_EVENT, SAFETY_EVENT, Drivers, compute, per_visit
 from sim.distributions import Sampler
+from sim.recorder import NO_SHOW
 from sim.schema import ComplaintsConfig, HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -145,6 +146,7 @@ def assess(columns: Columns, hospital: HospitalConfig, streams: Streams, stages:
     base = logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
     z = driver_log_odds(drivers, cfg)
     p, causes = cause_probabilities(base, z)
+    p = np.where(columns["outcome"] == NO_SHOW, 0.0, p)  # no visit, nothing to complain about
     categories = causes @ cause_category_matrix(cfg)
 
     u = per_visit(columns, streams, "complaints.realised", lambda rng, k: rng.random((k, 6)))

@@ -19,7 +19,7 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim import distributions
+from sim import booking, distributions
 from sim.clock import parse_clock, parse_date
 from sim.schema import Config, HospitalConfig
 
@@ -219,6 +219,7 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     if h.warmup_min < 0:
         problems.append(f"{p}.warmup_min = {h.warmup_min}: must be >= 0")
     problems.extend(_check_complaints(h))
+    problems.extend(booking.check(h))
     return problems
 
 

@@ -35,7 +35,13 @@ class Doctor:
 
 
 class ConsultQueue:
-    """Patients waiting for a doctor or a pool of doctors."""
+    """Patients waiting for a doctor or a pool of doctors, called first come, first
+    served (returning patients first with review priority).
+
+    This is the plain queue discipline; ``sim.slot_queue.SlotQueue`` is the
+    appointment-aware one. A discipline implements ``join``, ``call`` (the next
+    patient to see now, or None) and ``__len__`` (patients waiting).
+    """
 
     def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
                  review_priority: bool):
@@ -55,7 +61,7 @@ class ConsultQueue:
             bell.callbacks.append(lambda _event, last=last: self._session_ends(last))
 
     def _session_ends(self, last: bool) -> None:
-        self.overtime_quota = math.inf if last else len(self.entries)
+        self.overtime_quota = math.inf if last else len(self)
         idle, self.idle = self.idle, []
         for doctor in idle:
             doctor.wake.succeed()
@@ -76,6 +82,13 @@ class ConsultQueue:
             doctor.wake.succeed()
         return event
 
+    def call(self, now: float) -> tuple | None:
+        """Remove and return the entry of the next patient to see, or None."""
+        return heappop(self.entries) if self.entries else None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
     def load(self) -> int:
         """Patients waiting or being seen (for choosing the shortest queue)."""
         return len(self.entries) + len(self.doctors) - len(self.idle)
@@ -84,7 +97,7 @@ class ConsultQueue:
 def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, consultation: Stage, review: Stage,
                log: VisitLog, sessions_log: SessionLog, rush_per_waiting: float, rush_min_factor: float):
     """A doctor's day: each session, call the next patient, consult, repeat."""
-    entries = queue.entries
+    call = queue.call
     pool_size = len(queue.doctors)
     for index, (start, end) in enumerate(queue.sessions):
         if env.now < start:
@@ -93,17 +106,18 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
         patients = 0
         while True:
             now = env.now
-            if entries and (now < end or queue.overtime_quota > 0):
+            entry = call(now) if now < end or queue.overtime_quota > 0 else None
+            if entry is not None:
                 if now >= end:
                     queue.overtime_quota -= 1
-                _, _, visit, is_review, event, deadline, joined = heappop(entries)
+                _, _, visit, is_review, event, deadline, joined = entry
                 if deadline < now:  # gave up waiting before being called
                     log.outcome[visit] = LEFT_WITHOUT_BEING_SEEN
                     log.departure[visit] = deadline
                     event.succeed(None)
                     continue
                 stage = review if is_review else consultation
-                waiting = len(entries) / pool_size
+                waiting = len(queue) / pool_size
                 # Doctors hurry when many are waiting: shorter, worse-communicated visits.
                 factor = max(rush_min_factor, 1.0 - rush_per_waiting * waiting) if rush_per_waiting else 1.0
                 duration = stage.service[visit] * factor

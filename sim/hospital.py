@@ -6,13 +6,16 @@ logs; the patient process in ``sim.pathway`` moves through it.
 
 from __future__ import annotations
 
+import numpy as np
 import simpy
 
+from sim import booking
 from sim.clock import MINUTES_PER_DAY, parse_clock
 from sim.doctors import ConsultQueue, Doctor, doctor_day
 from sim.patients import DayPatients
-from sim.recorder import SessionLog, Stage, VisitLog
+from sim.recorder import NO_SHOW, SessionLog, Stage, VisitLog
 from sim.schema import HospitalConfig
+from sim.slot_queue import SlotQueue
 from sim.stations import FifoStation
 
 
@@ -75,7 +78,10 @@ class OpenDay:
         self.cashier = station("cashier", hospital.cashier)
         self.pharmacy = station("pharmacy", hospital.pharmacy)
         self.exam_stations = {name: station(name, cfg) for name, cfg in hospital.exams.items()}
-        self.departments = self._open_departments(hospital, day_start)
+        bookings = patients.bookings
+        for visit in bookings.no_show.nonzero()[0].tolist():
+            self.log.outcome[visit] = NO_SHOW  # booked, never came: no patient process
+        self.departments = self._open_departments(hospital, day_start, bookings)
 
         # plain lists: the patient process reads one element per visit
         self.arrival_time = patients.arrival_time.tolist()
@@ -83,6 +89,10 @@ class OpenDay:
         self.deadline_after = patients.patience.tolist()
         self.assignment_draw = patients.assignment_draw.tolist()
         self.prescription = patients.prescription.tolist()
+        self.coming = (~bookings.no_show).tolist()
+        self.pre_registered = bookings.pre_registered.tolist()
+        self.mobile_payment = bookings.mobile_payment.tolist()
+        self.slot_doctor = bookings.slot_doctor.tolist()
         self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}
         exam_names = list(hospital.exams)
         needs = [patients.exams[name] for name in exam_names]
@@ -90,19 +100,35 @@ class OpenDay:
             tuple(name for name, need in zip(exam_names, row, strict=False) if need) for row in zip(*needs, strict=False)
         ] if exam_names else [()] * size
 
-    def _open_departments(self, hospital: HospitalConfig, day_start: float) -> list[Department]:
+    def _queue_discipline(self, hospital: HospitalConfig, bookings: booking.DayBookings):
+        """A factory of the doctors' queues: plain first come, first served unless
+        appointments or elderly priority need the slot-aware discipline."""
+        rules = hospital.consultation_queue
+        if not booking.uses_slots(hospital.booking):
+            return lambda doctors, sessions: ConsultQueue(self.env, doctors, sessions, rules.review_priority)
+        b = hospital.booking
+        slot_time = bookings.slot_time.tolist()
+        slot_priority = bookings.slot_priority.tolist()
+        elderly_codes = [i for i, g in enumerate(hospital.patients.age_groups) if g in b.elderly_age_groups]
+        elderly = (b.elderly_priority & np.isin(self.patients.age_group, elderly_codes)).tolist()
+        see_early = b.early_arrivals == "seen_if_free"
+        return lambda doctors, sessions: SlotQueue(self.env, doctors, sessions, rules.review_priority, slot_time,
+                                                   slot_priority, elderly, see_early)
+
+    def _open_departments(self, hospital: HospitalConfig, day_start: float,
+                          bookings: booking.DayBookings) -> list[Department]:
         env = self.env
         rules = hospital.consultation_queue
+        make_queue = self._queue_discipline(hospital, bookings)
         departments = []
-        doctor_id = 0
+        doctor_ids = booking.doctor_ids(hospital)
         for name, cfg in hospital.departments.items():
             sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in cfg.sessions]
-            doctors = [Doctor(doctor_id + k, name) for k in range(cfg.doctors)]
-            doctor_id += cfg.doctors
+            doctors = [Doctor(doctor_id, name) for doctor_id in doctor_ids[name]]
             if cfg.assignment == "pooled":
-                queues = [ConsultQueue(env, doctors, sessions, rules.review_priority)]
+                queues = [make_queue(doctors, sessions)]
             else:
-                queues = [ConsultQueue(env, [d], sessions, rules.review_priority) for d in doctors]
+                queues = [make_queue([d], sessions) for d in doctors]
             for queue in queues:
                 for doctor in queue.doctors:
                     env.process(doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],

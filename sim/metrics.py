@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.clock import MINUTES_PER_DAY
-from sim.recorder import COMPLETED, LEFT_WITHOUT_BEING_SEEN, REVIEW_DEFERRED
+from sim.recorder import CLINIC_CLOSED, COMPLETED, LEFT_WITHOUT_BEING_SEEN, NO_SHOW, REVIEW_DEFERRED
 
 WAIT_THRESHOLD_MIN = 30.0
 
@@ -23,9 +23,15 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else math.nan
 
 
+def counted(visits: dict[str, np.ndarray]) -> np.ndarray:
+    """Visits that count in KPIs: the patient came (not a no-show) after any warm-up."""
+    return ~visits["in_warmup"] & (visits["outcome"] != NO_SHOW)
+
+
 def visit_kpis(visits: dict[str, np.ndarray], stages: list[str]) -> dict[str, float]:
-    """KPIs of the visits of one replication (warm-up visits excluded)."""
-    keep = ~visits["in_warmup"]
+    """KPIs of the visits of one replication (warm-up visits excluded; booked patients
+    who did not come count only in the appointment KPIs)."""
+    keep = counted(visits)
     n = int(keep.sum())
     outcome = visits["outcome"][keep]
     kpis: dict[str, float] = {
@@ -43,14 +49,60 @@ def visit_kpis(visits: dict[str, np.ndarray], stages: list[str]) -> dict[str, fl
     kpis["wait_consultation_over_30_min_share"] = float(np.mean(seen > WAIT_THRESHOLD_MIN)) if len(seen) else math.nan
     completed = keep & (visits["outcome"] == COMPLETED)
     kpis["time_in_system_mean_min"] = _mean(visits["departure_time"][completed] - visits["arrival_time"][completed])
+    kpis["clinic_closed_share"] = float(np.mean(outcome == CLINIC_CLOSED)) if n else math.nan
+    kpis.update(appointment_kpis(visits))
     return kpis
+
+
+def appointment_kpis(visits: dict[str, np.ndarray]) -> dict[str, float]:
+    """Bookings, no-shows and waits measured against slot times.
+
+    A booked patient's wait for the doctor is counted from when they were due: the
+    later of their slot time and their joining the doctor's queue (so arriving early
+    or late is not the clinic's wait); seen before the slot counts as no wait. A
+    walk-in's wait is counted from joining the queue.
+    """
+    keep = ~visits["in_warmup"]
+    booked = keep & visits["booked"]
+    bookings = int(booked.sum())
+    no_show = booked & (visits["outcome"] == NO_SHOW)
+    came = booked & ~no_show
+    start = visits["consultation_start"]
+    joined = start - visits["wait_consultation"]
+    from_slot = start - visits["slot_time"]
+    seen = came & ~np.isnan(start)
+    booked_wait = np.clip(start - np.fmax(visits["slot_time"], joined), 0.0, None)[seen]
+    walk_in_wait = visits["wait_consultation"][keep & ~visits["booked"]]
+    due_wait = np.concatenate([booked_wait, walk_in_wait[~np.isnan(walk_in_wait)]])
+    return {
+        "bookings": float(bookings),
+        "booked_share": bookings / int(keep.sum()) if keep.any() else math.nan,
+        "booking_full_share": _share(visits["booking_full"][keep], visits["booking_full"][keep] | visits["booked"][keep]),
+        "no_shows": float(no_show.sum()),
+        "no_show_share": float(no_show.sum()) / bookings if bookings else math.nan,
+        "late_arrival_share": float(visits["late"][came].mean()) if came.any() else math.nan,
+        "punctuality_mean_min": _mean(visits["punctuality_min"][came]),
+        "wait_booked_from_slot_mean_min": float(booked_wait.mean()) if len(booked_wait) else math.nan,
+        # over every booked patient who came: those never seen count as not seen in time
+        "seen_within_30_min_of_slot_share": float(np.mean(from_slot[came] <= WAIT_THRESHOLD_MIN)) if came.any()
+        else math.nan,
+        "wait_walk_in_mean_min": _mean(walk_in_wait),
+        "wait_doctor_mean_min": float(due_wait.mean()) if len(due_wait) else math.nan,
+    }
+
+
+def _share(flags: np.ndarray, among: np.ndarray) -> float:
+    """Share of ``among`` that has ``flags`` (NaN when ``among`` is empty)."""
+    count = int(among.sum())
+    return float((flags & among).sum()) / count if count else math.nan
 
 
 def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
     """KPIs of doctors' sessions: utilisation, overtime, when the clinic empties."""
     if not len(sessions["doctor_id"]):
         return {"doctor_utilisation": math.nan, "doctor_overtime_per_day_min": math.nan,
-                "sessions_with_overtime_share": math.nan, "last_doctor_leaves_clock_min": math.nan}
+                "sessions_with_overtime_share": math.nan, "last_doctor_leaves_clock_min": math.nan,
+                "doctor_idle_per_session_min": math.nan, "doctor_overtime_per_session_min": math.nan}
     length = sessions["end"] - sessions["start"]
     overtime = np.clip(sessions["left"] - sessions["end"], 0.0, None)
     doctor_day = pd.DataFrame({"day": sessions["day"], "doctor": sessions["doctor_id"], "overtime": overtime})
@@ -61,6 +113,8 @@ def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
         "doctor_overtime_per_day_min": float(per_doctor_day.mean()),
         "sessions_with_overtime_share": float(np.mean(overtime > 1e-9)),
         "last_doctor_leaves_clock_min": float((last_left - last_left.index * MINUTES_PER_DAY).mean()),
+        "doctor_idle_per_session_min": float((length - sessions["busy_in_session"]).mean()),
+        "doctor_overtime_per_session_min": float(overtime.mean()),
     }
 
 

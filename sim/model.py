@@ -6,7 +6,9 @@ Nothing here knows about Hydra, files or pandas: the caller passes typed configs
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import simpy
@@ -25,8 +27,9 @@ def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns,
     """Simulate one day from an empty clinic until the last patient leaves."""
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
     open_day = OpenDay(env, hospital, patients, day)
-    for visit in range(len(patients)):
-        env.process(patient_day(env, visit, open_day))
+    for visit, coming in enumerate(open_day.coming):  # booked patients who do not come have no day
+        if coming:
+            env.process(patient_day(env, visit, open_day))
     env.run()
     return open_day.log.columns(), open_day.sessions_log.columns()
 
@@ -47,7 +50,23 @@ def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Colu
     }
     for name, needs in patients.exams.items():
         columns[f"needs_{name}"] = needs
+    columns.update(_booking_columns(patients))
     return columns
+
+
+def _booking_columns(patients) -> Columns:
+    b = patients.bookings
+    return {
+        "booked": b.booked,
+        "channel": b.channel,
+        "slot_time": b.slot_time,
+        "slot_doctor_id": b.slot_doctor,
+        "punctuality_min": patients.arrival_time - b.slot_time,  # NaN for walk-ins and no-shows
+        "late": b.late,
+        "pre_registered": b.pre_registered,
+        "mobile_payment": b.mobile_payment,
+        "booking_full": b.booking_full,
+    }
 
 
 def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tuple[Columns, Columns]:
@@ -57,9 +76,32 @@ def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tu
     return visits, sessions
 
 
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist before a replication starts (modules, configs: about
+    120,000 of them) out of the garbage collector's full collections while it runs.
+    The simulation allocates enough to trigger several full collections, each of which
+    would scan them all again (about 15% of a run's time). Left alone if the caller
+    has frozen objects of their own."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
                          on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
     """All days of one replication: (visit columns, doctor-session columns)."""
+    with _older_objects_frozen():
+        return _simulate_days(hospital, run, replication, on_day_done)
+
+
+def _simulate_days(hospital: HospitalConfig, run: RunConfig, replication: int,
+                   on_day_done: Callable[[int], None] | None) -> tuple[Columns, Columns]:
     streams = Streams(run.seed, replication)
     visit_parts, session_parts = [], []
     dates = calendar_days(run.start_date, run.days)

@@ -1,11 +1,14 @@
 """A patient's day in the outpatient department.
 
-Arrive, register at a window, wait for the doctor, consult; if the doctor orders
-examinations, pay for them, have them, wait for the results and return to the same
-doctor; if a prescription was written, pay for it and collect it at the pharmacy;
-leave. Patients who run out of patience before the doctor calls them leave without
-being seen; patients whose results come back after the doctors have gone home leave
-to come back another day.
+Arrive (a booked patient around their slot time), register at a window (unless
+registered when booking online), wait for the doctor (a booked patient for the doctor
+of their slot), consult; if the doctor orders examinations, pay for them (unless paying
+on the phone), have them, wait for the results and return to the same doctor; if a
+prescription was written, pay for it and collect it at the pharmacy; leave. Patients
+who run out of patience before the doctor calls them leave without being seen;
+patients whose results come back after the doctors have gone home leave to come back
+another day; a patient who reaches the doctor's queue after the doctors have gone home
+cannot be seen. Booked patients who do not come have no day at all (``sim.model``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import simpy
 
 from sim.hospital import OpenDay
-from sim.recorder import REVIEW_DEFERRED
+from sim.recorder import CLINIC_CLOSED, REVIEW_DEFERRED
 
 
 def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
@@ -21,17 +24,28 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
     log = day.log
 
     yield env.timeout(day.arrival_time[visit] - env.now)
-    yield day.registration.serve(visit, stages["registration"])
+    if not day.pre_registered[visit]:
+        yield day.registration.serve(visit, stages["registration"])
 
     department = day.department_of[visit]
-    queue = department.choose_queue(visit, day.assignment_draw[visit])
+    slot_doctor = day.slot_doctor[visit]
+    if slot_doctor >= 0:  # booked: the queue of the slot's doctor
+        queue = department.queue_of_doctor[slot_doctor]
+    else:
+        queue = department.choose_queue(visit, day.assignment_draw[visit])
+    if queue.doctors_at_work == 0:  # the doctors have gone home
+        log.outcome[visit] = CLINIC_CLOSED
+        log.departure[visit] = env.now
+        return
     doctor = yield queue.join(visit, review=False, deadline=env.now + day.deadline_after[visit])
     if doctor is None:  # left without being seen (the doctor recorded when)
         return
 
+    paying_at_cashier = not day.mobile_payment[visit]
     exams = day.exams_needed[visit]
     if exams:
-        yield day.cashier.serve(visit, stages["exam_payment"])
+        if paying_at_cashier:
+            yield day.cashier.serve(visit, stages["exam_payment"])
         results_ready = env.now
         for exam in exams:
             yield day.exam_stations[exam].serve(visit, stages[exam])
@@ -47,6 +61,7 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         yield review_queue.join(visit, review=True, deadline=float("inf"))
 
     if day.prescription[visit]:
-        yield day.cashier.serve(visit, stages["payment"])
+        if paying_at_cashier:
+            yield day.cashier.serve(visit, stages["payment"])
         yield day.pharmacy.serve(visit, stages["pharmacy"])
     log.departure[visit] = env.now

@@ -4,17 +4,20 @@ Each patient's attributes, route (which examinations, whether a prescription),
 patience and the base length of every service they could need are drawn here, each
 from its own named stream. Drawing per patient rather than per event means a patient
 keeps the same needs and service lengths in every scenario (common random numbers),
-and the simulation loop only reads lists.
+and the simulation loop only reads lists. The day's demand is drawn as walk-ins; then
+``sim.booking`` turns the share who book into booked patients (slot, channel,
+punctuality, no-show) and the day is put in arrival order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from sim import arrivals
+from sim import arrivals, booking
+from sim.clock import MINUTES_PER_DAY
 from sim.distributions import Sampler
 from sim.schema import HospitalConfig
 from sim.streams import Streams
@@ -22,7 +25,8 @@ from sim.streams import Streams
 
 @dataclass
 class DayPatients:
-    """Per-patient arrays for one day, patients in arrival order."""
+    """Per-patient arrays for one day, patients in arrival order (booked patients who
+    do not come are placed at their slot time)."""
 
     arrival_time: np.ndarray
     department: np.ndarray
@@ -35,9 +39,21 @@ class DayPatients:
     assignment_draw: np.ndarray  # uniform(0, 1): which doctor, when assigned at random
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
+    bookings: booking.DayBookings | None = None
 
     def __len__(self) -> int:
         return len(self.arrival_time)
+
+    def reordered(self, order: np.ndarray) -> DayPatients:
+        """The same patients in the given order (every per-patient array permuted)."""
+        def take(value):
+            if isinstance(value, np.ndarray):
+                return value[order]
+            if isinstance(value, dict):
+                return {key: take(v) for key, v in value.items()}
+            return type(value)(**{f.name: take(getattr(value, f.name)) for f in fields(value)})
+
+        return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
 
 
 def _category(shares: dict[str, float], count: int, rng: np.random.Generator) -> np.ndarray:
@@ -55,7 +71,7 @@ def _by_department(hospital, department, spec_of, stream_prefix, streams, day) -
 
 
 def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams) -> DayPatients:
-    """Draw the walk-ins of ``day`` (0-based) falling on ``date``."""
+    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``."""
     times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
     n = len(times)
     department = arrivals.departments(hospital, n, streams.stream("departments", day))
@@ -93,8 +109,9 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         service[name] = Sampler(exam.service).sample(streams.stream(f"service.exam.{name}", day), n)
         result_delay[name] = Sampler(exam.result_delay).sample(streams.stream(f"delay.exam.{name}", day), n)
 
-    return DayPatients(
-        arrival_time=times,
+    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day)
+    patients = DayPatients(
+        arrival_time=arrival_time,
         department=department,
         female=female,
         age_group=age_group,
@@ -105,4 +122,8 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         assignment_draw=assignment_draw,
         service=service,
         result_delay=result_delay,
+        bookings=bookings,
     )
+    if not bookings.booked.any():
+        return patients  # walk-ins only: already in arrival order
+    return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))

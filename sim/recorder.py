@@ -14,7 +14,9 @@ NAN = float("nan")
 COMPLETED = 0
 LEFT_WITHOUT_BEING_SEEN = 1
 REVIEW_DEFERRED = 2  # exams done, but the doctor had gone home: comes back another day
-OUTCOMES = ("completed", "left_without_being_seen", "review_deferred")
+NO_SHOW = 3  # booked an appointment and never came
+CLINIC_CLOSED = 4  # reached the doctor's queue after the doctors had gone home
+OUTCOMES = ("completed", "left_without_being_seen", "review_deferred", "no_show", "clinic_closed")
 
 
 class Stage:

@@ -6,13 +6,15 @@ import numpy as np
 import pandas as pd
 
 from sim import hcat
+from sim.booking import CHANNELS
 from sim.complaint_drivers import CLINICAL_EVENTS
 from sim.recorder import OUTCOMES
 from sim.schema import HospitalConfig
 
 # the order of columns in visits.parquet; stage columns follow in pathway order
-LEADING = ["replication", "visit_id", "day", "weekday", "month", "arrival_time", "department", "female",
-           "age_group", "education", "in_warmup", "outcome", "departure_time", "time_in_system"]
+LEADING = ["replication", "visit_id", "day", "weekday", "month", "arrival_time", "booked", "channel", "slot_time",
+           "department", "female", "age_group", "education", "in_warmup", "outcome", "departure_time",
+           "time_in_system"]
 
 
 def _categorical(codes: np.ndarray, names) -> pd.Categorical:
@@ -31,6 +33,7 @@ def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
     data["outcome"] = _categorical(data["outcome"], OUTCOMES)
     if "clinical_event" in data:
         data["clinical_event"] = _categorical(data["clinical_event"], CLINICAL_EVENTS)
+    data["channel"] = _categorical(data["channel"], CHANNELS)
     data["time_in_system"] = columns["departure_time"] - columns["arrival_time"]
     order = LEADING + [c for c in data if c not in LEADING]
     return pd.DataFrame({name: data[name] for name in order})

@@ -18,7 +18,7 @@ DEMO = ["hospital=teaching_demo", "run.days=3", "run.replications=2"]
 IDENTICAL_DOCTORS = ["hospital.complaints.communication.skill_sd=0",
                      "hospital.complaints.communication.doctor_propensity_sd=0"]
 # many complaints, so that every cause occurs
-LOUD = ["hospital=teaching_demo", "run.days=4", "run.replications=2", "hospital.arrivals.daily_volume=200",
+LOUD = ["hospital=teaching_demo", "run.days=8", "run.replications=2", "hospital.arrivals.daily_volume=200",
         "hospital.complaints.base_per_1000_visits=10", "hospital.complaints.clinical.quality_probability=0.05",
         "hospital.complaints.clinical.safety_probability=0.03"]
 FLOW = ["arrival_time", "department", "doctor_id", "consultation_start", "departure_time", "outcome"]
@@ -89,7 +89,7 @@ def test_more_arrivals_mean_more_expected_complaints_per_visit(demo):
 def test_fewer_doctors_mean_more_expected_complaints_per_visit():
     staffed = run(*DEMO, *IDENTICAL_DOCTORS)
     short = run(*DEMO, *IDENTICAL_DOCTORS, "hospital.departments.surgery.doctors=1")
-    assert (expected(short) > 1.1 * expected(staffed)).all()
+    assert (expected(short) > expected(staffed)).all()
 
 
 def test_a_perfect_visit_carries_the_base_rate_only():

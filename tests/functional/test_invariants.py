@@ -1,23 +1,27 @@
-"""Invariants every run must satisfy, checked on teaching_demo and general_hospital."""
+"""Invariants every run must satisfy, checked on teaching_demo, general_hospital and
+teaching_demo with online appointments and every booking option switched on."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from sim.clock import parse_clock
 from sim.tables import stage_names
 
 
-@pytest.fixture(params=["demo_result", "general_result"])
+@pytest.fixture(params=["demo_result", "general_result", "appointments_result"])
 def result(request):
     return request.getfixturevalue(request.param)
 
 
 def test_every_arrival_is_accounted_for(result):
     visits = result.visits
-    assert set(visits["outcome"].unique()) <= {"completed", "left_without_being_seen", "review_deferred"}
-    # terminating days: everybody has left by the end of the day
-    assert visits["departure_time"].notna().all()
-    assert (visits["departure_time"] >= visits["arrival_time"]).all()
+    assert set(visits["outcome"].unique()) <= {"completed", "left_without_being_seen", "review_deferred", "no_show",
+                                               "clinic_closed"}
+    came = visits[visits["outcome"] != "no_show"]
+    # terminating days: everybody who came has left by the end of the day
+    assert came["departure_time"].notna().all()
+    assert (came["departure_time"] >= came["arrival_time"]).all()
     # visit ids are unique within a replication and count every arrival
     for _, group in visits.groupby("replication"):
         assert np.array_equal(group["visit_id"].to_numpy(), np.arange(len(group)))
@@ -97,3 +101,57 @@ def test_kpis_have_one_row_per_replication(result):
     assert row["half_width"] == pytest.approx((row["ci_high"] - row["ci_low"]) / 2)
     assert row["rel_half_width"] == pytest.approx(row["half_width"] / abs(row["mean"]))
     assert row["sd"] == pytest.approx(result.kpis["wait_consultation_mean_min"].std(ddof=1))
+
+
+def test_every_booking_is_accounted_for(result):
+    """Each booked patient holds one slot of a doctor of their department, within that
+    doctor's sessions, and either came (and has an outcome like any visit) or is a
+    no-show row with no arrival and no stage times. Walk-ins hold no slot."""
+    visits = result.visits
+    hospital = result.config.hospital
+    booked = visits[visits["booked"]]
+    walk_ins = visits[~visits["booked"]]
+    assert len(booked) > 0
+    assert (walk_ins["channel"] == "walk_in").all() and walk_ins["slot_time"].isna().all()
+    assert (walk_ins["slot_doctor_id"] == -1).all() and (walk_ins["outcome"] != "no_show").all()
+    assert (booked["channel"] != "walk_in").all() and booked["slot_time"].notna().all()
+    assert not (booked["booking_full"]).any()
+    # the slot's doctor belongs to the patient's department, and the slot lies in a session
+    first_id = np.cumsum([0] + [d.doctors for d in hospital.departments.values()])
+    department = booked["department"].cat.codes.to_numpy()
+    doctor = booked["slot_doctor_id"].to_numpy()
+    assert np.all((doctor >= first_id[department]) & (doctor < first_id[department + 1]))
+    minute = booked["slot_time"].to_numpy() - booked["day"].to_numpy() * 1440
+    in_session = np.zeros(len(booked), dtype=bool)
+    for index, dept in enumerate(hospital.departments.values()):
+        for session in dept.sessions:
+            start, end = parse_clock(session.start), parse_clock(session.end)
+            in_session |= (department == index) & (minute >= start) & (minute < end)
+    assert in_session.all()
+    # no-shows: booked, never arrived, no stage visited
+    no_show = booked[booked["outcome"] == "no_show"]
+    assert len(no_show) > 0
+    assert no_show["arrival_time"].isna().all() and no_show["departure_time"].isna().all()
+    assert no_show[[c for c in visits.columns if c.endswith("_start")]].isna().all().all()
+    # those who came arrived at slot time + punctuality, and booked patients seen by a
+    # doctor of their own queue (per-doctor assignment) were seen by their slot's doctor
+    came = booked[booked["outcome"] != "no_show"]
+    np.testing.assert_allclose(came["arrival_time"] - came["slot_time"], came["punctuality_min"])
+    own_doctor = [name for name, d in hospital.departments.items() if d.assignment != "pooled"]
+    seen = came[came["consultation_start"].notna() & came["department"].isin(own_doctor)]
+    assert (seen["doctor_id"] == seen["slot_doctor_id"]).all()
+
+
+def test_skipped_stages_are_not_visited(result):
+    """Pre-registered patients skip the registration window; patients paying on
+    their phone never queue at the cashier."""
+    visits = result.visits
+    booking = result.config.hospital.booking
+    if any(c.pre_registration for c in booking.channels.values()):
+        assert visits["pre_registered"].sum() > 50
+    if booking.walk_in_mobile_payment_share > 0:
+        assert visits["mobile_payment"].sum() > 50
+    assert visits.loc[visits["pre_registered"], "registration_start"].isna().all()
+    assert visits.loc[~visits["pre_registered"] & (visits["outcome"] != "no_show"), "registration_start"].notna().all()
+    for stage in ("exam_payment", "payment"):
+        assert visits.loc[visits["mobile_payment"], f"{stage}_start"].isna().all()

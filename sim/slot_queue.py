@@ -1,0 +1,97 @@
+"""The appointment-aware queue discipline at the doctor.
+
+When a doctor is free they call, in this order:
+
+1. a returning patient with results (with review priority), first come first served;
+2. a booked patient whose slot time has come, earliest slot first — so a booked
+   patient present at their slot is never overtaken by a walk-in, and a late patient
+   who kept their booking is seen at the doctor's next free moment;
+3. a walk-in (including booked patients demoted to walk-in for lateness, and returning
+   patients without review priority), first come first served, elderly first when
+   elderly priority is on;
+4. with ``early_arrivals: seen_if_free``, a booked patient of the current session who
+   came before their slot: walk-ins fill the gaps, and so do early arrivals when nobody
+   else is waiting. With ``wait_for_slot`` the doctor waits for the slot instead (a
+   timer at the slot time wakes an idle doctor).
+
+Three heaps keep the three groups; each call looks at their tops only. Departments
+without bookings or elderly priority use the plain ``sim.doctors.ConsultQueue``.
+"""
+
+from __future__ import annotations
+
+from heapq import heappop, heappush
+
+import simpy
+
+from sim.doctors import REVIEW, ConsultQueue, Doctor
+
+# A slot is due when now >= slot time; times reached by timeouts can differ from the
+# slot time in the last bit, so "due" allows this much.
+DUE_TOLERANCE = 1e-6
+
+
+class SlotQueue(ConsultQueue):
+    """Patients waiting for a doctor (or pool), called by slot, then walk-ins."""
+
+    def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
+                 review_priority: bool, slot_time: list[float], slot_priority: list[bool], elderly: list[bool],
+                 see_early: bool):
+        super().__init__(env, doctors, sessions, review_priority)
+        self.slot_time = slot_time  # per visit of the day
+        self.slot_priority = slot_priority  # per visit: called by slot time
+        self.elderly = elderly  # per visit: elderly walk-in priority (all False when off)
+        self.see_early = see_early
+        self.reviews: list[tuple] = []  # heap of (REVIEW, seq, visit, True, event, deadline, joined)
+        self.booked: list[tuple] = []  # heap of (slot time, seq, visit, False, event, deadline, joined)
+        self.walk_ins: list[tuple] = []  # heap of (0 elderly / 1 other, seq, visit, is_review, ...)
+
+    def join(self, visit: int, review: bool, deadline: float) -> simpy.Event:
+        env = self.env
+        now = env.now
+        event = env.event()
+        self.seq += 1
+        if review and self.review_priority:
+            heappush(self.reviews, (REVIEW, self.seq, visit, True, event, deadline, now))
+        elif not review and self.slot_priority[visit]:
+            slot = self.slot_time[visit]
+            heappush(self.booked, (slot, self.seq, visit, False, event, deadline, now))
+            if slot > now and not self.see_early:
+                env.timeout(slot - now).callbacks.append(self._slot_due)
+        else:
+            rank = 0 if self.elderly[visit] else 1
+            heappush(self.walk_ins, (rank, self.seq, visit, review, event, deadline, now))
+        if self.idle:
+            self.idle.pop().wake.succeed()
+        return event
+
+    def _slot_due(self, _event) -> None:
+        if self.idle:
+            self.idle.pop().wake.succeed()
+
+    def call(self, now: float) -> tuple | None:
+        if self.reviews:
+            return heappop(self.reviews)
+        booked = self.booked
+        if booked and booked[0][0] <= now + DUE_TOLERANCE:
+            return heappop(booked)
+        if self.walk_ins:
+            return heappop(self.walk_ins)
+        if booked and self.see_early and booked[0][0] < self._current_session_end(now):
+            return heappop(booked)
+        return None
+
+    def _current_session_end(self, now: float) -> float:
+        """End of the session under way (or in overtime) at ``now``; early arrivals for
+        a later session wait for it."""
+        current = self.sessions[0][1]
+        for start, end in self.sessions:
+            if start <= now:
+                current = end
+        return current
+
+    def __len__(self) -> int:
+        return len(self.reviews) + len(self.booked) + len(self.walk_ins)
+
+    def load(self) -> int:
+        return len(self) + len(self.doctors) - len(self.idle)
