@@ -194,6 +194,14 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     if multi_day and closes is not None and closes > 1440:
         problems.append(f"{p}.registration.closes = {h.registration.closes}: must be <= 24:00 when run.days > 1")
 
+    registration = h.registration
+    if registration.kiosks < 0:
+        problems.append(f"{p}.registration.kiosks = {registration.kiosks}: must be an integer >= 0")
+    _probability(registration.kiosk_share, f"{p}.registration.kiosk_share", problems)
+    if registration.kiosk_share > 0 and registration.kiosks == 0:
+        problems.append(f"{p}.registration.kiosk_share = {registration.kiosk_share}: needs "
+                        f"{p}.registration.kiosks >= 1 (there are no kiosks to use)")
+    dist(registration.kiosk_service, f"{p}.registration.kiosk_service")
     for name, station in (("registration", h.registration), ("cashier", h.cashier), ("pharmacy", h.pharmacy)):
         _servers(station.servers, f"{p}.{name}.servers", problems)
         dist(station.service, f"{p}.{name}.service")

@@ -75,6 +75,8 @@ class OpenDay:
             return FifoStation(env, name, cfg.servers, day_start + parse_clock(cfg.opens))
 
         self.registration = station("registration", hospital.registration)
+        kiosks = hospital.registration.kiosks
+        self.kiosks = FifoStation(env, "kiosk", kiosks, self.registration.free_at[0]) if kiosks else None
         self.cashier = station("cashier", hospital.cashier)
         self.pharmacy = station("pharmacy", hospital.pharmacy)
         self.exam_stations = {name: station(name, cfg) for name, cfg in hospital.exams.items()}
@@ -91,6 +93,7 @@ class OpenDay:
         self.prescription = patients.prescription.tolist()
         self.coming = (~bookings.no_show).tolist()
         self.pre_registered = bookings.pre_registered.tolist()
+        self.uses_kiosk = patients.kiosk.tolist()
         self.mobile_payment = bookings.mobile_payment.tolist()
         self.slot_doctor = bookings.slot_doctor.tolist()
         self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}

@@ -46,6 +46,7 @@ def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Colu
         "age_group": patients.age_group,
         "education": patients.education,
         "prescription": patients.prescription,
+        "kiosk": patients.kiosk & ~patients.bookings.pre_registered & ~patients.bookings.no_show,
         "in_warmup": (patients.arrival_time - day * MINUTES_PER_DAY) < hospital.warmup_min,
     }
     for name, needs in patients.exams.items():

@@ -1,7 +1,7 @@
 """A patient's day in the outpatient department.
 
-Arrive (a booked patient around their slot time), register at a window (unless
-registered when booking online), wait for the doctor (a booked patient for the doctor
+Arrive (a booked patient around their slot time), register at a window or a
+self-service kiosk (unless registered when booking online), wait for the doctor (a booked patient for the doctor
 of their slot), consult; if the doctor orders examinations, pay for them (unless paying
 on the phone), have them, wait for the results and return to the same doctor; if a
 prescription was written, pay for it and collect it at the pharmacy; leave. Patients
@@ -25,7 +25,8 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
 
     yield env.timeout(day.arrival_time[visit] - env.now)
     if not day.pre_registered[visit]:
-        yield day.registration.serve(visit, stages["registration"])
+        desk = day.kiosks if day.uses_kiosk[visit] else day.registration
+        yield desk.serve(visit, stages["registration"])
 
     department = day.department_of[visit]
     slot_doctor = day.slot_doctor[visit]

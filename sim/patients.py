@@ -37,6 +37,7 @@ class DayPatients:
     prescription: np.ndarray
     patience: np.ndarray  # minutes; inf when patience is off
     assignment_draw: np.ndarray  # uniform(0, 1): which doctor, when assigned at random
+    kiosk: np.ndarray  # registers at a self-service kiosk rather than a window
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
@@ -95,9 +96,18 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
 
     assignment_draw = streams.stream("assignment", day).random(n)
 
+    registration = hospital.registration
+    window_service = Sampler(registration.service).sample(streams.stream("service.registration", day), n)
+    if registration.kiosks > 0:
+        kiosk = streams.stream("registration.kiosk", day).random(n) < registration.kiosk_share
+        kiosk_service = Sampler(registration.kiosk_service).sample(streams.stream("service.kiosk", day), n)
+        registration_service = np.where(kiosk, kiosk_service, window_service)
+    else:
+        kiosk, registration_service = np.zeros(n, dtype=bool), window_service
+
     cashier = Sampler(hospital.cashier.service).sample(streams.stream("service.cashier", day), 2 * n)
     service = {
-        "registration": Sampler(hospital.registration.service).sample(streams.stream("service.registration", day), n),
+        "registration": registration_service,
         "consultation": _by_department(hospital, department, lambda d: d.consultation, "service.consultation", streams, day),
         "review": _by_department(hospital, department, lambda d: d.review, "service.review", streams, day),
         "exam_payment": cashier[:n],
@@ -120,6 +130,7 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         prescription=prescription,
         patience=patience,
         assignment_draw=assignment_draw,
+        kiosk=kiosk,
         service=service,
         result_delay=result_delay,
         bookings=bookings,

@@ -58,9 +58,16 @@ class StationConfig:
 
 @dataclass
 class RegistrationConfig(StationConfig):
-    """Registration windows; walk-ins arrive only while registration is open."""
+    """Registration windows; walk-ins arrive only while registration is open.
+
+    With self-service kiosks, a share of the patients who register (those not
+    pre-registered online) use a kiosk instead of a window: the kiosks are a
+    first-come-first-served station of their own, open with the windows."""
 
     closes: str = "24:00"
+    kiosks: int = 0
+    kiosk_share: float = 0.0  # of patients registering, when there are kiosks
+    kiosk_service: Distribution = field(default_factory=lambda: Distribution(kind="lognormal", median=0.7, sigma=0.5))
 
 
 @dataclass
@@ -392,7 +399,7 @@ class CommunicationComplaintConfig:
     skill_sd: float = 1.0
     # quality at or above which communication adds no risk (calibrated: sets how many
     # complaints are about communication)
-    perfect_quality: float = 1.50
+    perfect_quality: float = 2.21
     # estimate: DrScore 2011 ratings 9.2 for visits > 10 min, 6.7 for 5-10, 2.7 for < 5
     rush_quality_loss: float = 2.0
     odds_ratio_per_2sd_lower: float = 1.4  # Tamblyn et al. 2007: RR 1.38 (1.18-1.61) per 2 SD
@@ -410,8 +417,8 @@ class ClinicalEventConfig:
 
     quality_probability: float = 0.02
     safety_probability: float = 0.005
-    quality_odds_ratio: float = 6.88
-    safety_odds_ratio: float = 13.76
+    quality_odds_ratio: float = 9.90
+    safety_odds_ratio: float = 19.80
 
 
 @dataclass
@@ -474,7 +481,7 @@ class ComplaintsConfig:
     # group, first education group, average doctor) with no driver: calibrated so
     # general_hospital makes 0.4 complaints per 1,000 outpatient visits (Taylor 2004;
     # NHS England 2012-13)
-    base_per_1000_visits: float = 0.1086
+    base_per_1000_visits: float = 0.0743
     patients: PatientFactorsConfig = field(default_factory=PatientFactorsConfig)
     waits: WaitComplaintConfig = field(default_factory=WaitComplaintConfig)
     crowding: CrowdingComplaintConfig = field(default_factory=CrowdingComplaintConfig)
