@@ -314,7 +314,7 @@ class CompareConfig:
 
     baseline: list[str] = field(default_factory=lambda: ["intervention=none"])
     headline_kpis: list[str] = field(default_factory=lambda: [
-        "wait_consultation_mean_min", "time_in_system_mean_min", "doctor_overtime_per_day_min",
+        "wait_doctor_mean_min", "time_in_system_mean_min", "doctor_overtime_per_day_min",
         "*complaints_per_1000_visits*"])
 
 
