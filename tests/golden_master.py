@@ -64,6 +64,40 @@ CONFIGS: dict[str, list[str]] = {
                             "hospital.complaints.base_per_1000_visits=50"],
 }
 
+# Configurations full of ties: fixed service times and a patient every 2 minutes, so
+# that events often fall at the very same moment. They pin down how the engine orders
+# simultaneous events (which changes results when several things happen at once).
+_FIXED = "{kind:fixed,value:%s}"
+_TIES = ["hospital=teaching_demo", "run.days=2", "run.replications=1", "hospital.arrivals.interval_min=2.0",
+         "hospital.registration.service=" + _FIXED % 1.0,
+         "hospital.departments.internal_medicine.consultation=" + _FIXED % 6.0,
+         "hospital.departments.internal_medicine.review=" + _FIXED % 3.0,
+         "hospital.departments.surgery.consultation=" + _FIXED % 4.0,
+         "hospital.departments.surgery.review=" + _FIXED % 2.0,
+         "hospital.exams.lab.service=" + _FIXED % 2.0, "hospital.exams.lab.result_delay=" + _FIXED % 20.0,
+         "hospital.exams.imaging.service=" + _FIXED % 5.0, "hospital.exams.imaging.result_delay=" + _FIXED % 30.0,
+         "hospital.cashier.service=" + _FIXED % 1.0, "hospital.pharmacy.service=" + _FIXED % 2.0,
+         "hospital.patience.distribution=" + _FIXED % 90.0,
+         "hospital.departments.internal_medicine.doctors=4", "hospital.departments.surgery.doctors=3"]
+CONFIGS.update({
+    "ties_walk_in": [*_TIES, "hospital.booking.booked_share=0", "hospital.booking.walk_in_mobile_payment_share=0.5"],
+    "ties_booked": [*_TIES, "hospital.booking.booked_share=0.5", "hospital.booking.punctuality.kind=empirical",
+                    "hospital.booking.punctuality.values=[-10,0,6,20]", "hospital.booking.slots.rule=individual",
+                    "hospital.booking.slots.slot_length_min=6", "hospital.registration.kiosks=1",
+                    "hospital.registration.kiosk_share=0.5", "hospital.registration.kiosk_service=" + _FIXED % 1.0,
+                    "hospital.booking.channels.online.pre_registration=true",
+                    "hospital.booking.channels.online.mobile_payment_share=0.5"],
+    "ties_pooled": [*_TIES, "hospital.booking.booked_share=0", "hospital.departments.internal_medicine.assignment=pooled",
+                    "hospital.consultation_queue.review_same_doctor=false",
+                    "hospital.consultation_queue.review_priority=false",
+                    "hospital.exams.lab.result_delay=" + _FIXED % 0.0],
+    "ties_wait_for_slot": [*_TIES, "hospital.booking.booked_share=0.6", "hospital.booking.punctuality.kind=empirical",
+                           "hospital.booking.punctuality.values=[-12,-6,0,3]",
+                           "hospital.booking.early_arrivals=wait_for_slot", "hospital.booking.slots.rule=bailey_welch",
+                           "hospital.booking.slots.slot_length_min=6", "hospital.booking.late_policy=walk_in",
+                           "hospital.booking.elderly_priority=true", "hospital.departments.surgery.assignment=random"],
+})
+
 
 def environment() -> dict[str, str]:
     """What the exact digests depend on besides the code."""
