@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim import booking
+from sim import booking, registration
 from sim.clock import MINUTES_PER_DAY, parse_clock
 from sim.doctors import ConsultQueue, Doctor, doctor_day
 from sim.patients import DayPatients
@@ -74,26 +74,27 @@ class OpenDay:
         def station(name, cfg):
             return FifoStation(env, name, cfg.servers, day_start + parse_clock(cfg.opens))
 
-        self.registration = station("registration", hospital.registration)
-        kiosks = hospital.registration.kiosks
-        self.kiosks = FifoStation(env, "kiosk", kiosks, self.registration.free_at[0]) if kiosks else None
         self.cashier = station("cashier", hospital.cashier)
         self.pharmacy = station("pharmacy", hospital.pharmacy)
         self.exam_stations = {name: station(name, cfg) for name, cfg in hospital.exams.items()}
         bookings = patients.bookings
+        self.coming = (~bookings.no_show).tolist()
+        # registration is settled before the day runs; a patient's day starts when they leave the desk
+        desks = registration.Desks(hospital.registration.servers, hospital.registration.kiosks,
+                                   day_start + parse_clock(hospital.registration.opens))
+        reg = self.stages["registration"]
+        reg.start, reg.end, reg.wait, self.starts_at = registration.settle(
+            patients.arrival_time, patients.service["registration"], patients.kiosk, bookings.pre_registered,
+            ~bookings.no_show, desks, day_start)
         for visit in bookings.no_show.nonzero()[0].tolist():
             self.log.outcome[visit] = NO_SHOW  # booked, never came: no patient process
         self.departments = self._open_departments(hospital, day_start, bookings)
 
         # plain lists: the patient process reads one element per visit
-        self.arrival_time = patients.arrival_time.tolist()
         self.department_of = [self.departments[d] for d in patients.department.tolist()]
         self.deadline_after = patients.patience.tolist()
         self.assignment_draw = patients.assignment_draw.tolist()
         self.prescription = patients.prescription.tolist()
-        self.coming = (~bookings.no_show).tolist()
-        self.pre_registered = bookings.pre_registered.tolist()
-        self.uses_kiosk = patients.kiosk.tolist()
         self.mobile_payment = bookings.mobile_payment.tolist()
         self.slot_doctor = bookings.slot_doctor.tolist()
         self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}

@@ -17,6 +17,7 @@ from sim.clock import MINUTES_PER_DAY, calendar_days
 from sim.hospital import OpenDay
 from sim.pathway import patient_day
 from sim.patients import draw_day
+from sim.process import PatientProcess, exact_delay
 from sim.schema import HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -26,12 +27,24 @@ Columns = dict[str, np.ndarray]
 def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns, Columns]:
     """Simulate one day from an empty clinic until the last patient leaves."""
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
-    open_day = OpenDay(env, hospital, patients, day)
-    for visit, coming in enumerate(open_day.coming):  # booked patients who do not come have no day
-        if coming:
-            env.process(patient_day(env, visit, open_day))
+    open_day = OpenDay(env, hospital, patients, day)  # starts the doctors' processes
+    env.process(_open_doors(env, open_day))
     env.run()
     return open_day.log.columns(), open_day.sessions_log.columns()
+
+
+def _open_doors(env: simpy.Environment, open_day: OpenDay):
+    """Schedule each patient's day to start when they leave the registration desk (or
+    arrive, if registered when booking). A process of its own, started after the
+    doctors', so that a patient starting at the moment a session starts finds the
+    doctors' session timers already set, as a patient process started then would."""
+    now = env.now
+    timeout = env.timeout
+    for visit, (coming, start) in enumerate(zip(open_day.coming, open_day.starts_at, strict=True)):
+        if coming:  # booked patients who do not come have no day
+            PatientProcess(patient_day(env, visit, open_day), timeout(exact_delay(now, start)))
+    return
+    yield  # a generator, so that SimPy runs it as a process
 
 
 def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Columns:

@@ -1,5 +1,6 @@
-"""First-come-first-served stations with identical servers: registration windows,
-cashiers, laboratory and imaging rooms, pharmacy windows.
+"""First-come-first-served stations with identical servers: cashiers, laboratory and
+imaging rooms, pharmacy windows (registration follows the same recursion, settled
+before the day runs: ``sim.registration``).
 
 With a FIFO queue and service lengths known when a patient joins, the moment their
 service starts is already decided when they join: it is when the earliest-free server

@@ -1,0 +1,52 @@
+"""How a patient's day runs on SimPy events.
+
+A patient process is a generator that yields SimPy events, as in any SimPy model;
+``PatientProcess`` resumes it when the event it waits for is processed, as
+``simpy.Process`` does, with two differences that save events on every visit:
+
+* it starts at a given moment — on an event scheduled for that moment — instead of
+  on an ``Initialize`` event at the time it is created (a patient's day starts when
+  they leave the registration desk, known when the day opens: ``sim.registration``);
+* when the patient leaves, nothing is scheduled: nobody waits for a patient's
+  process to end, so SimPy's termination event would be processed with no callbacks.
+
+Everything else — the environment, the event queue and its ordering, timeouts and
+events the doctors trigger — is plain SimPy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+
+import simpy
+
+
+def exact_delay(now: float, when: float) -> float:
+    """A delay d with now + d == when exactly, so that an event scheduled from
+    ``now`` is processed at the very time ``when`` (``when - now`` can be off by a
+    rounding step; nudging it by one unit in the last place at a time fixes that)."""
+    delay = when - now
+    while now + delay < when:
+        delay = math.nextafter(delay, math.inf)
+    while now + delay > when:
+        delay = math.nextafter(delay, -math.inf)
+    return delay
+
+
+class PatientProcess:
+    """Drives a patient's generator from ``start`` (an event) until the patient leaves."""
+
+    __slots__ = ("_generator",)
+
+    def __init__(self, generator: Generator[simpy.Event, object, None], start: simpy.Event):
+        self._generator = generator
+        start.callbacks.append(self._resume)
+
+    def _resume(self, event: simpy.Event) -> None:
+        try:
+            # as simpy.Process._resume: the event's value goes back into the generator
+            event = self._generator.send(event._value)
+        except StopIteration:
+            return  # the patient has left
+        event.callbacks.append(self._resume)
