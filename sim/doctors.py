@@ -39,8 +39,9 @@ class ConsultQueue:
     served (returning patients first with review priority).
 
     This is the plain queue discipline; ``sim.slot_queue.SlotQueue`` is the
-    appointment-aware one. A discipline implements ``join``, ``call`` (the next
-    patient to see now, or None) and ``__len__`` (patients waiting).
+    appointment-aware one. A discipline implements ``join`` (counting the patient in
+    ``waiting`` and ``load`` and waking a resting doctor) and ``call`` (the next
+    patient to see now, or None).
     """
 
     def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
@@ -52,6 +53,9 @@ class ConsultQueue:
         self.entries: list[tuple] = []  # heap of (priority, seq, visit, is_review, event, deadline, joined)
         self.seq = 0
         self.idle: list[Doctor] = []
+        # counters kept as patients join and doctors take them, rest and wake (read per patient)
+        self.waiting = 0  # patients waiting
+        self.load = len(doctors)  # patients waiting + doctors not resting: for choosing the shortest queue
         self.overtime_quota = 0.0  # patients still to be seen after the current session ended
         self.doctors_at_work = len(doctors)  # falls to 0 when all have gone home for the day
         for index, (_, end) in enumerate(sessions):
@@ -63,6 +67,7 @@ class ConsultQueue:
     def _session_ends(self, last: bool) -> None:
         self.overtime_quota = math.inf if last else len(self)
         idle, self.idle = self.idle, []
+        self.load += len(idle)
         for doctor in idle:
             doctor.wake.succeed()
 
@@ -77,21 +82,31 @@ class ConsultQueue:
         priority = REVIEW if (review and self.review_priority) else NEW
         self.seq += 1
         heappush(self.entries, (priority, self.seq, visit, review, event, deadline, self.env.now))
+        self.waiting += 1
+        self.load += 1
         if self.idle:
-            doctor = self.idle.pop()
-            doctor.wake.succeed()
+            self.wake_one()
         return event
 
+    def wake_one(self) -> None:
+        """Wake the doctor who rested last."""
+        self.load += 1
+        self.idle.pop().wake.succeed()
+
+    def rest(self, doctor: Doctor) -> simpy.Event:
+        """The doctor waits for a patient (or the session's end): the event that wakes them."""
+        doctor.wake = self.env.event()
+        self.idle.append(doctor)
+        self.load -= 1
+        return doctor.wake
+
     def call(self, now: float) -> tuple | None:
-        """Remove and return the entry of the next patient to see, or None."""
+        """Remove and return the entry of the next patient to see, or None. (The doctor
+        who takes the entry updates ``waiting`` and ``load``.)"""
         return heappop(self.entries) if self.entries else None
 
     def __len__(self) -> int:
-        return len(self.entries)
-
-    def load(self) -> int:
-        """Patients waiting or being seen (for choosing the shortest queue)."""
-        return len(self.entries) + len(self.doctors) - len(self.idle)
+        return self.waiting
 
 
 def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, consultation: Stage, review: Stage,
@@ -108,6 +123,8 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
             now = env.now
             entry = call(now) if now < end or queue.overtime_quota > 0 else None
             if entry is not None:
+                queue.waiting -= 1
+                queue.load -= 1
                 if now >= end:
                     queue.overtime_quota -= 1
                 _, _, visit, is_review, event, deadline, joined = entry
@@ -117,7 +134,7 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
                     event.succeed(None)
                     continue
                 stage = review if is_review else consultation
-                waiting = len(queue) / pool_size
+                waiting = queue.waiting / pool_size
                 # Doctors hurry when many are waiting: shorter, worse-communicated visits.
                 factor = max(rush_min_factor, 1.0 - rush_per_waiting * waiting) if rush_per_waiting else 1.0
                 duration = stage.service[visit] * factor
@@ -136,9 +153,7 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
                 patients += 1
                 event.succeed(doctor.id)
             elif now < end:
-                doctor.wake = env.event()
-                queue.idle.append(doctor)
-                yield doctor.wake
+                yield queue.rest(doctor)
             else:
                 break
         sessions_log.add(doctor_id=doctor.id, department=doctor.department, session=index, start=start, end=end,

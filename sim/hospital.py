@@ -6,6 +6,8 @@ logs; the patient process in ``sim.pathway`` moves through it.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 import simpy
 
@@ -17,6 +19,8 @@ from sim.recorder import NO_SHOW, SessionLog, Stage, VisitLog
 from sim.schema import HospitalConfig
 from sim.slot_queue import SlotQueue
 from sim.stations import FifoStation
+
+_load = attrgetter("load")
 
 
 class Department:
@@ -40,16 +44,10 @@ class Department:
             return queues[0]
         if self.assignment == "random":
             return queues[int(draw * len(queues))]
-        # shortest queue; ties go round-robin so no doctor is always first choice
-        n = len(queues)
-        best = queues[visit % n]
-        best_load = best.load()
-        for k in range(1, n):
-            queue = queues[(visit + k) % n]
-            load = queue.load()
-            if load < best_load:
-                best, best_load = queue, load
-        return best
+        # shortest queue (fewest waiting or being seen); ties go round-robin so no doctor
+        # is always first choice: min() keeps the first of equals, counting from visit % n
+        first = visit % len(queues)
+        return min(queues[first:] + queues[:first], key=_load)
 
     def review_queue(self, visit: int, doctor_id: int, draw: float) -> ConsultQueue:
         if self.review_same_doctor:
