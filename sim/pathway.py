@@ -63,5 +63,7 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
     if day.prescription[visit]:
         if paying_at_cashier:
             yield day.cashier.serve(visit, stages["payment"])
-        yield day.pharmacy.serve(visit, stages["pharmacy"])
+        # the medicine is the last thing: leave when it has been handed over
+        log.departure[visit] = day.pharmacy.serve_last(visit, stages["pharmacy"])
+        return
     log.departure[visit] = env.now

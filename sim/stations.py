@@ -30,6 +30,17 @@ class FifoStation:
     def serve(self, visit: int, stage: Stage) -> simpy.Event:
         """Queue, be served, and return the event of the service's end."""
         now = self.env.now
+        return self.env.timeout(self._book(visit, stage, now) - now)
+
+    def serve_last(self, visit: int, stage: Stage) -> float:
+        """Queue and be served as the last thing of the day: no event, since nothing
+        follows but leaving. Returns when the clock would show the service's end (a
+        timeout of end - now from now)."""
+        now = self.env.now
+        return now + (self._book(visit, stage, now) - now)
+
+    def _book(self, visit: int, stage: Stage, now: float) -> float:
+        """Record the visit's start, end and wait; return the end."""
         free_at = self.free_at
         start = free_at[0] if free_at[0] > now else now
         end = start + stage.service[visit]
@@ -37,4 +48,4 @@ class FifoStation:
         stage.start[visit] = start
         stage.end[visit] = end
         stage.wait[visit] = start - now
-        return self.env.timeout(end - now)
+        return end
