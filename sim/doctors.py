@@ -20,6 +20,7 @@ from heapq import heappop, heappush
 
 import simpy
 
+from sim.process import process_now
 from sim.recorder import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
 
 NEW, REVIEW = 1, 0  # queue priority classes (lower is called first)
@@ -111,12 +112,29 @@ class ConsultQueue:
 
 def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, consultation: Stage, review: Stage,
                log: VisitLog, sessions_log: SessionLog, rush_per_waiting: float, rush_min_factor: float):
-    """A doctor's day: each session, call the next patient, consult, repeat."""
+    """A doctor's day: each session, call the next patient, consult, repeat.
+
+    When a consultation ends the doctor turns to what comes next (the next patient, a
+    rest, the end of the session) and the patient who was seen leaves the room: their
+    event is processed at once, when the doctor next waits, rather than going round
+    the event queue — unless something else is due at that very moment, in which case
+    it is scheduled behind it (``succeed``). Either way everything happens in the
+    order it would if every consultation's end were an event of its own.
+    """
     call = queue.call
     pool_size = len(queue.doctors)
+    seen = None  # the event of the patient just seen, who leaves when the doctor next waits
+
+    def then(event: simpy.Event | None) -> simpy.Event | None:
+        nonlocal seen
+        if seen is not None:
+            leaving, seen = seen, None
+            process_now(leaving, doctor.id)
+        return event
+
     for index, (start, end) in enumerate(queue.sessions):
         if env.now < start:
-            yield env.timeout(start - env.now)
+            yield then(env.timeout(start - env.now))
         busy = busy_in_session = 0.0
         patients = 0
         while True:
@@ -147,15 +165,19 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
                     log.doctor[visit] = doctor.id
                     log.waiting_at_consultation[visit] = waiting
                     log.rush_factor[visit] = factor
-                yield env.timeout(duration)
+                yield then(env.timeout(duration))
                 busy += duration
                 busy_in_session += max(0.0, min(now + duration, end) - max(now, start))
                 patients += 1
-                event.succeed(doctor.id)
+                if env.peek() > env.now:
+                    seen = event
+                else:
+                    event.succeed(doctor.id)
             elif now < end:
-                yield queue.rest(doctor)
+                yield then(queue.rest(doctor))
             else:
                 break
         sessions_log.add(doctor_id=doctor.id, department=doctor.department, session=index, start=start, end=end,
                          left=env.now, busy_in_session=busy_in_session, busy=busy, patients=patients)
     queue.doctors_at_work -= 1
+    then(None)

@@ -10,6 +10,8 @@ A patient process is a generator that yields SimPy events, as in any SimPy model
 * when the patient leaves, nothing is scheduled: nobody waits for a patient's
   process to end, so SimPy's termination event would be processed with no callbacks.
 
+``process_now`` lets a doctor hand a patient on without a round through the event
+queue when nothing else is due at that moment (``sim.doctors.doctor_day``).
 Everything else — the environment, the event queue and its ordering, timeouts and
 events the doctors trigger — is plain SimPy.
 """
@@ -32,6 +34,19 @@ def exact_delay(now: float, when: float) -> float:
     while now + delay > when:
         delay = math.nextafter(delay, -math.inf)
     return delay
+
+
+def process_now(event: simpy.Event, value: object) -> None:
+    """Trigger ``event`` with ``value`` and run its callbacks at once, as
+    ``Environment.step`` does when it reaches an event (what ``succeed`` would
+    schedule). Only for an event that would be the next one processed anyway:
+    ``sim.doctors.doctor_day`` uses it for a patient leaving the doctor when nothing
+    else is due at that moment."""
+    event._ok = True
+    event._value = value
+    callbacks, event.callbacks = event.callbacks, None
+    for callback in callbacks:
+        callback(event)
 
 
 class PatientProcess:
