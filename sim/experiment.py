@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim import complaint_metrics, complaints, metrics, precision, provenance, runners, tables
 from sim.config import to_typed
-from sim.model import simulate_replication
+from sim.model import concat_columns, replication_days
 from sim.progress import Progress
 from sim.schema import Config
 
@@ -35,17 +35,22 @@ class ReplicationOutput:
 
 
 def run_replication(cfg: Config, replication: int, on_day_done=None) -> ReplicationOutput:
-    visits, sessions = simulate_replication(cfg.hospital, cfg.run, replication, on_day_done)
-    # the complaint model is a vectorised function of the finished replication's visits
-    assessment = complaints.assess_replication(visits, cfg.hospital, cfg.run, replication,
-                                               tables.stage_names(cfg.hospital))
-    visits.update(assessment.visits)
+    stages = tables.stage_names(cfg.hospital)
+    # the complaint model, a vectorised function of each finished day's visits
+    day_by_day = complaints.DayByDay(cfg.hospital, cfg.run, replication, stages)
+    visit_parts, session_parts = [], []
+    for visits, sessions in replication_days(cfg.hospital, cfg.run, replication, on_day_done):
+        visits.update(day_by_day.add_day(visits))
+        visit_parts.append(visits)
+        session_parts.append(sessions)
+    visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
+    complaint_rows = day_by_day.handle()
     kpis = {"replication": replication}
-    kpis.update(metrics.visit_kpis(visits, tables.stage_names(cfg.hospital)))
+    kpis.update(metrics.visit_kpis(visits, stages))
     kpis.update(metrics.doctor_kpis(sessions))
-    kpis.update(complaint_metrics.complaint_kpis(visits, assessment.complaints, assessment.expected_by_category,
-                                                 len(assessment.doctor_skill)))
-    return ReplicationOutput(replication, visits, sessions, kpis, assessment.complaints)
+    kpis.update(complaint_metrics.complaint_kpis(visits, complaint_rows, day_by_day.expected_by_category,
+                                                 len(day_by_day.doctors[0])))
+    return ReplicationOutput(replication, visits, sessions, kpis, complaint_rows)
 
 
 def worker_count(jobs: int, replications: int) -> int:
@@ -155,4 +160,9 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
 
 
 def _stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    """The replications' columns end to end (one replication's are used as they are);
+    each part's copy of a column is released as soon as it has been joined."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    names = list(parts[0])
+    return {name: np.concatenate([p.pop(name) for p in parts]) for name in names}

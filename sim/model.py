@@ -110,33 +110,50 @@ def _older_objects_frozen() -> Iterator[None]:
 def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
                          on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
     """All days of one replication: (visit columns, doctor-session columns)."""
-    with _older_objects_frozen():
-        return _simulate_days(hospital, run, replication, on_day_done)
-
-
-def _simulate_days(hospital: HospitalConfig, run: RunConfig, replication: int,
-                   on_day_done: Callable[[int], None] | None) -> tuple[Columns, Columns]:
-    streams = Streams(run.seed, replication)
     visit_parts, session_parts = [], []
-    dates = calendar_days(run.start_date, run.days)
-    for day, date in enumerate(dates):
-        if date.weekday() in hospital.arrivals.open_weekdays:
-            visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
-            visit_parts.append(visits)
-            session_parts.append(sessions)
-        if on_day_done is not None:
-            on_day_done(day)
-    if not visit_parts:  # every day closed: empty tables with the usual columns
-        visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
-        visit_parts.append({name: values[:0] for name, values in visits.items()})
-        session_parts.append({name: values[:0] for name, values in sessions.items()})
-    visits = _concat(visit_parts)
-    visits["replication"] = np.full(len(visits["arrival_time"]), replication, dtype=np.int32)
-    visits["visit_id"] = np.arange(len(visits["replication"]), dtype=np.int64)
-    sessions = _concat(session_parts)
+    for visits, sessions in replication_days(hospital, run, replication, on_day_done):
+        visit_parts.append(visits)
+        session_parts.append(sessions)
+    return concat_columns(visit_parts), concat_columns(session_parts)
+
+
+def replication_days(hospital: HospitalConfig, run: RunConfig, replication: int,
+                     on_day_done: Callable[[int], None] | None = None) -> Iterator[tuple[Columns, Columns]]:
+    """Each open day of one replication as it is simulated: (visit columns, doctor-session
+    columns), with ``replication`` and ``visit_id`` (counting on from the previous
+    days') added. A replication whose days are all closed gives one pair of empty
+    tables with the usual columns. Callers may keep the days or write them away."""
+    with _older_objects_frozen():
+        streams = Streams(run.seed, replication)
+        dates = calendar_days(run.start_date, run.days)
+        so_far = 0
+        any_open = False
+        for day, date in enumerate(dates):
+            if date.weekday() in hospital.arrivals.open_weekdays:
+                any_open = True
+                visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
+                _number(visits, sessions, replication, so_far)
+                so_far += len(visits["visit_id"])
+                yield visits, sessions
+            if on_day_done is not None:
+                on_day_done(day)
+        if not any_open:  # every day closed: empty tables with the usual columns
+            visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
+            _number(visits, sessions, replication, 0)
+            yield {name: values[:0] for name, values in visits.items()}, {name: values[:0] for name, values in sessions.items()}
+
+
+def _number(visits: Columns, sessions: Columns, replication: int, first_visit_id: int) -> None:
+    n = len(visits["arrival_time"])
+    visits["replication"] = np.full(n, replication, dtype=np.int32)
+    visits["visit_id"] = np.arange(first_visit_id, first_visit_id + n, dtype=np.int64)
     sessions["replication"] = np.full(len(sessions["doctor_id"]), replication, dtype=np.int32)
-    return visits, sessions
 
 
-def _concat(parts: list[Columns]) -> Columns:
-    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+def concat_columns(parts: list[Columns]) -> Columns:
+    """The parts' columns end to end. Each part's copy of a column is released as soon as
+    it has been joined, so the peak is one copy of the table plus one column."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    names = list(parts[0])
+    return {name: np.concatenate([part.pop(name) for part in parts]) for name in names}
