@@ -92,8 +92,16 @@ class Result:
     kpis: pd.DataFrame
     summary: pd.DataFrame
     provenance: dict = field(default_factory=dict)
-    config_yaml: str = ""
     complaints: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per complaint
+    _config_yaml: str | None = field(default=None, repr=False)
+
+    @property
+    def config_yaml(self) -> str:
+        """The resolved configuration as YAML, made when first asked for (turning the
+        typed config back into YAML takes OmegaConf about 0.1 s: more than a small run)."""
+        if self._config_yaml is None:
+            self._config_yaml = OmegaConf.to_yaml(OmegaConf.structured(self.config)) if isinstance(self.config, Config) else ""
+        return self._config_yaml
 
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
         """Write the run's files into ``directory`` (created if needed)."""
@@ -136,7 +144,6 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
         typed = replace(typed, run=replace(typed.run, replications=len(outputs)))
     else:
         outputs = run_replications(typed, progress=progress)
-    config_yaml = OmegaConf.to_yaml(OmegaConf.structured(typed)) if isinstance(typed, Config) else ""
 
     visits = tables.visits_frame(_stack([o.visits for o in outputs]), typed.hospital)
     sessions = tables.sessions_frame(_stack([o.sessions for o in outputs]), typed.hospital)
@@ -151,7 +158,6 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
         kpis=kpis,
         summary=summary,
         provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
-        config_yaml=config_yaml,
         complaints=complaint_table,
     )
     if rule is not None:
