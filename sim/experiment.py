@@ -7,6 +7,7 @@ on how many workers ran them or in which order they finished.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Sequence
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+import yaml
+from omegaconf import DictConfig
 
 from sim import complaint_metrics, complaints, metrics, precision, provenance, runners, tables
 from sim.config import to_typed
@@ -97,10 +99,9 @@ class Result:
 
     @property
     def config_yaml(self) -> str:
-        """The resolved configuration as YAML, made when first asked for (turning the
-        typed config back into YAML takes OmegaConf about 0.1 s: more than a small run)."""
+        """The resolved configuration as YAML, made when first asked for."""
         if self._config_yaml is None:
-            self._config_yaml = OmegaConf.to_yaml(OmegaConf.structured(self.config)) if isinstance(self.config, Config) else ""
+            self._config_yaml = config_to_yaml(self.config) if isinstance(self.config, Config) else ""
         return self._config_yaml
 
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
@@ -120,6 +121,12 @@ class Result:
         if figures:
             report.save_figures(self, out / "figures")
         return out
+
+
+def config_to_yaml(config: Config) -> str:
+    """The typed config as YAML: the text ``OmegaConf.to_yaml(OmegaConf.structured(config))``
+    gives (tested), in a tenth of the time (0.01 s instead of 0.1 s)."""
+    return yaml.safe_dump(dataclasses.asdict(config), default_flow_style=False, allow_unicode=True, sort_keys=False)
 
 
 def summary_dict(summary: pd.DataFrame) -> dict:

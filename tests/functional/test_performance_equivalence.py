@@ -1,0 +1,45 @@
+"""The shortcuts taken for speed and memory give what the plain way gives."""
+
+import numpy as np
+import pytest
+from omegaconf import OmegaConf
+
+import sim
+from sim import complaints, metrics, tables
+from sim.config import to_typed
+from sim.experiment import config_to_yaml
+from sim.model import simulate_replication
+from sim.streams import Streams
+
+
+@pytest.mark.parametrize("hospital", ["teaching_demo", "general_hospital", "validation_mmc", "validation_network"])
+def test_config_yaml_is_what_omegaconf_writes(hospital):
+    interventions = "intervention=[" + ",".join(["communication_training", "queue_information",
+                                                  "complaint_office_staffing", "self_service_kiosks",
+                                                  "mobile_payment", "online_appointments"]) + "]"
+    for overrides in ([f"hospital={hospital}"], [f"hospital={hospital}", interventions]):
+        typed = to_typed(sim.compose(overrides))
+        assert config_to_yaml(typed) == OmegaConf.to_yaml(OmegaConf.structured(typed))
+
+
+def test_complaints_day_by_day_equal_the_model_on_the_whole_replication():
+    """A visit's complaint drivers depend only on its own day, so assessing day by day
+    (as runs do, to keep memory low) gives exactly the one-shot result."""
+    cfg = to_typed(sim.compose(["hospital=teaching_demo", "run.days=4", "hospital.complaints.base_per_1000_visits=30"]))
+    visits, _ = simulate_replication(cfg.hospital, cfg.run, 1)
+    stages = tables.stage_names(cfg.hospital)
+    whole = complaints.assess(visits, cfg.hospital, Streams(cfg.run.seed, 1), stages)
+    by_day = complaints.assess_replication(visits, cfg.hospital, cfg.run, 1, stages)
+    assert len(np.unique(visits["day"])) == 4 and len(whole.complaints["time"]) > 10
+    for name, values in whole.visits.items():
+        np.testing.assert_array_equal(by_day.visits[name], values, err_msg=name)
+    for name, values in whole.complaints.items():
+        np.testing.assert_array_equal(by_day.complaints[name], values, err_msg=name)
+    np.testing.assert_array_equal(by_day.expected_by_category, whole.expected_by_category)
+
+    day_by_day = complaints.DayByDay(cfg.hospital, cfg.run, 1, stages)
+    for day in np.unique(visits["day"]):
+        day_by_day.add_day({name: values[visits["day"] == day] for name, values in visits.items()})
+    counted = metrics.counted(visits)
+    # the running total continues the replication-wide sum exactly (same order of additions)
+    np.testing.assert_array_equal(day_by_day.expected_by_category, whole.expected_by_category[counted].sum(axis=0))
