@@ -1,11 +1,14 @@
 """The shortcuts taken for speed and memory give what the plain way gives."""
 
+import hashlib
+import json
+
 import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
 import sim
-from sim import complaints, metrics, tables
+from sim import complaints, metrics, sweep, tables
 from sim.config import to_typed
 from sim.experiment import config_to_yaml
 from sim.model import simulate_replication
@@ -43,3 +46,16 @@ def test_complaints_day_by_day_equal_the_model_on_the_whole_replication():
     counted = metrics.counted(visits)
     # the running total continues the replication-wide sum exactly (same order of additions)
     np.testing.assert_array_equal(day_by_day.expected_by_category, whole.expected_by_category[counted].sum(axis=0))
+
+
+def test_config_digest_is_that_of_omegaconfs_container():
+    """Sweeps recognise complete jobs by this digest: it must not change with the faster way."""
+    for overrides in (["hospital=teaching_demo"], ["hospital=general_hospital", "run.replications=auto",
+                                                   "intervention=[online_appointments,mobile_payment]"]):
+        typed = to_typed(sim.compose(overrides))
+        data = OmegaConf.to_container(OmegaConf.structured(typed))
+        for key in sweep.NOT_RESULTS:
+            data.pop(key, None)
+        data["run"].pop("jobs", None)
+        expected = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        assert sweep.config_digest(typed) == expected
