@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sim import hcat  # noqa: E402
-from sim.clock import MINUTES_PER_DAY  # noqa: E402
-from sim.complaint_metrics import top_share  # noqa: E402
+from sim import hcat
+from sim.clock import MINUTES_PER_DAY
+from sim.complaint_metrics import top_share
 
 DOMAIN_COLOURS = {"clinical": "#e45756", "management": "#4c78a8", "relationships": "#54a24b"}
 
@@ -101,6 +97,7 @@ def _lorenz(result, ax) -> None:
     ax.legend(fontsize="small")
 
 
+FIGURE_SIZE = (7, 4.5)
 FIGURES = {
     "complaints_by_domain.png": _by_domain,
     "complaints_by_hour.png": _by_hour,
@@ -110,13 +107,9 @@ FIGURES = {
 
 
 def save_figures(result, directory: Path) -> list[Path]:
+    """Only the complaint figures (``sim.report.save_figures`` draws them all)."""
+    from sim import report
+
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, draw in FIGURES.items():
-        fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-        if len(result.visits):
-            draw(result, ax)
-        fig.savefig(directory / name, dpi=110)
-        plt.close(fig)
-        paths.append(directory / name)
-    return paths
+    report._render(result, directory, [(name, draw, FIGURE_SIZE) for name, draw in FIGURES.items()])
+    return [directory / name for name in FIGURES]

@@ -2,13 +2,14 @@
 
 import hashlib
 import json
+import os
 
 import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
 import sim
-from sim import complaints, metrics, sweep, tables
+from sim import complaints, metrics, report, sweep, tables
 from sim.config import to_typed
 from sim.experiment import config_to_yaml
 from sim.model import simulate_replication
@@ -59,3 +60,33 @@ def test_config_digest_is_that_of_omegaconfs_container():
         data["run"].pop("jobs", None)
         expected = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
         assert sweep.config_digest(typed) == expected
+
+
+def _figure_bytes(directory):
+    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.png"))}
+
+
+def test_figures_drawn_in_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch, demo_result):
+    if not report._can_fork():
+        pytest.skip("figures are drawn in one process here (not Linux, one core, or threads running)")
+    report.save_figures(demo_result, tmp_path / "two")
+    monkeypatch.setattr(report, "_can_fork", lambda: False)
+    report.save_figures(demo_result, tmp_path / "one")
+    one, two = _figure_bytes(tmp_path / "one"), _figure_bytes(tmp_path / "two")
+    assert len(one) == 6 and one == two
+
+
+def test_figures_of_a_failed_forked_process_are_drawn_in_this_one(tmp_path, monkeypatch, demo_result):
+    if not report._can_fork():
+        pytest.skip("figures are drawn in one process here")
+    parent = os.getpid()
+    draw = report._draw
+
+    def fails_in_the_copy(result, directory, figures):
+        if os.getpid() != parent:
+            raise RuntimeError("the forked process fails")
+        draw(result, directory, figures)
+
+    monkeypatch.setattr(report, "_draw", fails_in_the_copy)
+    paths = report.save_figures(demo_result, tmp_path)
+    assert all(path.is_file() for path in paths) and len(paths) == 6
