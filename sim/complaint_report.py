@@ -34,16 +34,11 @@ def _by_domain(result, ax) -> None:
     ax.legend(fontsize="small")
 
 
-def _came(visits):
-    """Visits that count: the patient came (not a no-show), after any warm-up."""
-    return ~visits["in_warmup"] & (visits["outcome"] != "no_show")
-
-
 def _by_hour(result, ax) -> None:
-    visits = result.visits[_came(result.visits)]
-    hour = ((visits["arrival_time"] % MINUTES_PER_DAY) // 60).astype(int)
-    rate = 1000 * visits.groupby(hour)["complaint_probability"].mean()
-    ax.plot(rate.index, rate.to_numpy(), "o-", color="#4c78a8", label="expected, by hour of arrival")
+    data = result.figure_data
+    hours = np.flatnonzero(data.came_by_hour)
+    rate = 1000 * data.p_by_hour[hours] / data.came_by_hour[hours]
+    ax.plot(hours, rate, "o-", color="#4c78a8", label="expected, by hour of arrival")
     ax.set_xlabel("hour of day")
     ax.set_ylabel("expected complaints per 1,000 visits")
     ax.set_title("Complaints by hour")
@@ -59,13 +54,14 @@ def _by_hour(result, ax) -> None:
 
 
 def _by_month(result, ax) -> None:
-    visits = result.visits[_came(result.visits)]
-    grouped = visits.groupby("month")
-    expected = 1000 * grouped["complaint_probability"].mean()
-    realised = 1000 * grouped["complaint"].mean()
+    data = result.figure_data
+    index = np.flatnonzero(data.came_by_month)
+    month = index + 1
+    expected = 1000 * data.p_by_month[index] / data.came_by_month[index]
+    realised = 1000 * data.complaints_by_month[index] / data.came_by_month[index]
     width = 0.4
-    ax.bar(expected.index - width / 2, expected.to_numpy(), width, color="#4c78a8", label="expected")
-    ax.bar(realised.index + width / 2, realised.to_numpy(), width, color="#f58518", label="realised")
+    ax.bar(month - width / 2, expected, width, color="#4c78a8", label="expected")
+    ax.bar(month + width / 2, realised, width, color="#f58518", label="realised")
     ax.set_xticks(range(1, 13), ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"])
     ax.set_xlabel("month of the visit")
     ax.set_ylabel("complaints per 1,000 visits")
@@ -82,11 +78,9 @@ def lorenz(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lorenz(result, ax) -> None:
-    visits = result.visits[_came(result.visits) & (result.visits["doctor_id"] >= 0)]
-    by_doctor = visits.groupby(["replication", "doctor_id"])
-    for column, label, colour in (("complaint_probability", "expected", "#4c78a8"),
-                                  ("complaint", "realised", "#f58518")):
-        counts = by_doctor[column].sum().to_numpy(dtype=float)
+    data = result.figure_data
+    for row, label, colour in ((1, "expected", "#4c78a8"), (2, "realised", "#f58518")):
+        counts = data.doctor_totals(row)
         x, y = lorenz(counts)
         ax.plot(x, y, color=colour, label=f"{label}: top 10% draw {top_share(counts):.0%}")
     ax.plot([0, 1], [0, 1], "k:", lw=1, label="equal shares")

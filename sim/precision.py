@@ -84,7 +84,7 @@ def _precision(kpis: pd.DataFrame, names: list[str]) -> dict[str, float]:
     return precision
 
 
-def run_until_precise(cfg: Config, progress: bool = False):
+def run_until_precise(cfg: Config, progress: bool = False, stream_to=None):
     """``run.replications=auto``: (outputs in replication order, record of the rule)."""
     from sim.experiment import run_replications  # experiment imports this module
 
@@ -93,7 +93,7 @@ def run_until_precise(cfg: Config, progress: bool = False):
     wanted = run.min_replications
     with runners.open_executor(cfg, run.max_replications) as executor:
         while True:
-            outputs += run_replications(cfg, progress, range(len(outputs), wanted), executor)
+            outputs += run_replications(cfg, progress, range(len(outputs), wanted), executor, stream_to)
             kpis = pd.DataFrame([o.kpis for o in outputs])
             precision = _precision(kpis, list(run.precision_kpis))
             history.append({"replications": len(outputs), "precision": precision})

@@ -16,7 +16,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim import tables  # noqa: E402
-from sim.clock import MINUTES_PER_DAY  # noqa: E402
 
 
 def kpi_table(summary: pd.DataFrame) -> str:
@@ -43,12 +42,11 @@ def _waits_by_stage(result, ax) -> None:
 
 
 def _waits_by_hour(result, ax) -> None:
-    visits = result.visits
-    visits = visits[~visits["in_warmup"] & visits["wait_consultation"].notna()]
-    hour = ((visits["arrival_time"] % MINUTES_PER_DAY) // 60).astype(int)
-    table = visits.assign(hour=hour).groupby(["department", "hour"], observed=True)["wait_consultation"].mean()
-    for department, series in table.groupby(level=0, observed=True):
-        ax.plot(series.index.get_level_values(1), series.to_numpy(), marker="o", ms=3, label=str(department))
+    data = result.figure_data
+    for department, total, count in zip(data.departments, data.wait_sum, data.wait_count, strict=True):
+        hours = np.flatnonzero(count)
+        if len(hours):
+            ax.plot(hours, total[hours] / count[hours], marker="o", ms=3, label=department)
     ax.set_xlabel("hour of arrival")
     ax.set_ylabel("mean wait for the doctor (min)")
     ax.set_title("Wait for the doctor by hour of arrival")
@@ -75,7 +73,7 @@ def _draw(result, directory: Path, figures) -> None:
     """``figures``: (file name, function drawing on an Axes, size in inches)."""
     for name, draw, size in figures:
         fig, ax = plt.subplots(figsize=size, layout="constrained")
-        if len(result.visits):
+        if result.figure_data.rows:
             draw(result, ax)
         fig.savefig(directory / name, dpi=110)
         plt.close(fig)
