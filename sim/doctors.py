@@ -20,7 +20,7 @@ from heapq import heappop, heappush
 
 import simpy
 
-from sim.process import process_now
+from sim.process import process_now, set_up_timeout
 from sim.recorder import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
 
 NEW, REVIEW = 1, 0  # queue priority classes (lower is called first)
@@ -62,7 +62,7 @@ class ConsultQueue:
         for index, (_, end) in enumerate(sessions):
             last = index == len(sessions) - 1
             # Scheduled before any doctor event, so at equal times the bell rings first.
-            bell = env.timeout(end - env.now)
+            bell = set_up_timeout(env, end - env.now)
             bell.callbacks.append(lambda _event, last=last: self._session_ends(last))
 
     def _session_ends(self, last: bool) -> None:
@@ -133,8 +133,8 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
         return event
 
     for index, (start, end) in enumerate(queue.sessions):
-        if env.now < start:
-            yield then(env.timeout(start - env.now))
+        if env.now < start:  # the first session's timer is set up before the day runs
+            yield then(set_up_timeout(env, start - env.now) if index == 0 else env.timeout(start - env.now))
         busy = busy_in_session = 0.0
         patients = 0
         while True:

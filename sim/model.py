@@ -17,7 +17,7 @@ from sim.clock import MINUTES_PER_DAY, calendar_days
 from sim.hospital import OpenDay
 from sim.pathway import patient_day
 from sim.patients import draw_day
-from sim.process import PatientProcess, exact_delay
+from sim.process import Starts
 from sim.schema import HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -34,15 +34,14 @@ def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns,
 
 
 def _open_doors(env: simpy.Environment, open_day: OpenDay):
-    """Schedule each patient's day to start when they leave the registration desk (or
-    arrive, if registered when booking). A process of its own, started after the
-    doctors', so that a patient starting at the moment a session starts finds the
-    doctors' session timers already set, as a patient process started then would."""
-    now = env.now
-    timeout = env.timeout
-    for visit, (coming, start) in enumerate(zip(open_day.coming, open_day.starts_at, strict=True)):
-        if coming:  # booked patients who do not come have no day
-            PatientProcess(patient_day(env, visit, open_day), timeout(exact_delay(now, start)))
+    """Start each patient's day when they leave the registration desk (or arrive, if
+    registered when booking), in order of that time, then of visit. A process of its
+    own, started after the doctors', so that a patient starting at the moment a
+    session starts finds the doctors' session timers already set."""
+    starts = open_day.starts_at  # floats (not NumPy scalars: the clock takes its type from them)
+    coming = np.flatnonzero(open_day.coming)  # booked patients who do not come have no day
+    order = coming[np.argsort(np.asarray(starts)[coming], kind="stable")]
+    Starts(env, [(starts[visit], patient_day(env, visit, open_day)) for visit in order.tolist()]).schedule_next()
     return
     yield  # a generator, so that SimPy runs it as a process
 

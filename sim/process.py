@@ -49,6 +49,44 @@ def process_now(event: simpy.Event, value: object) -> None:
         callback(event)
 
 
+def set_up_timeout(env: simpy.Environment, delay: float) -> simpy.Event:
+    """A timeout for what is set up before the day runs: session bells, the doctors'
+    first session timers, the patients' starts (``Starts``). Scheduled URGENT, so
+    that at equal times they come before everything scheduled while the day runs —
+    as they would by having been scheduled first — and among themselves in the order
+    they were scheduled (SimPy orders events by time, priority, then scheduling)."""
+    event = simpy.Event(env)
+    event._ok = True
+    event._value = None
+    env.schedule(event, simpy.events.URGENT, delay)
+    return event
+
+
+class Starts:
+    """Starts patients' processes at given times, in order of time (then of visit).
+
+    Only the next start waits in the event queue; each start schedules the one after
+    it. So the queue stays short however many patients a day has (a 1,000-hour
+    validation session has 30,000), and every event's heap operation stays cheap.
+    Starts are ``set_up_timeout`` events, so they keep their place among
+    simultaneous events, as if they had all been scheduled when the day opened.
+    """
+
+    def __init__(self, env: simpy.Environment, processes: list[tuple[float, Generator]]):
+        self.env = env
+        self.pending = processes  # (start time, generator), in the order they start
+        self.next = 0
+
+    def schedule_next(self, _event: simpy.Event | None = None) -> None:
+        if self.next == len(self.pending):
+            return
+        when, generator = self.pending[self.next]
+        self.next += 1
+        start = set_up_timeout(self.env, exact_delay(self.env.now, when))
+        start.callbacks.append(self.schedule_next)
+        PatientProcess(generator, start)
+
+
 class PatientProcess:
     """Drives a patient's generator from ``start`` (an event) until the patient leaves."""
 
