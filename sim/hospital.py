@@ -15,6 +15,7 @@ from sim import booking, registration
 from sim.clock import MINUTES_PER_DAY, parse_clock
 from sim.doctors import ConsultQueue, Doctor, doctor_day
 from sim.patients import DayPatients
+from sim.process import LeanProcess
 from sim.recorder import NO_SHOW, SessionLog, Stage, VisitLog
 from sim.schema import HospitalConfig
 from sim.slot_queue import SlotQueue
@@ -53,6 +54,17 @@ class Department:
         if self.review_same_doctor:
             return self.queue_of_doctor[doctor_id]
         return self.choose_queue(visit, draw)
+
+
+def _exams_needed(names: list[str], needs: dict[str, np.ndarray], size: int) -> list[tuple[str, ...]]:
+    """Per visit, the names of the exams needed, in config order: one code per visit
+    (a bit per exam), one tuple per code that occurs."""
+    if not names:
+        return [()] * size
+    codes = np.column_stack([needs[name] for name in names]).astype(np.int64) @ (1 << np.arange(len(names)))
+    combination = {code: tuple(name for bit, name in enumerate(names) if code >> bit & 1)
+                   for code in np.unique(codes).tolist()}
+    return [combination[code] for code in codes.tolist()]
 
 
 class OpenDay:
@@ -96,11 +108,7 @@ class OpenDay:
         self.mobile_payment = bookings.mobile_payment.tolist()
         self.slot_doctor = bookings.slot_doctor.tolist()
         self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}
-        exam_names = list(hospital.exams)
-        needs = [patients.exams[name] for name in exam_names]
-        self.exams_needed = [
-            tuple(name for name, need in zip(exam_names, row, strict=False) if need) for row in zip(*needs, strict=False)
-        ] if exam_names else [()] * size
+        self.exams_needed = _exams_needed(list(hospital.exams), patients.exams, size)
 
     def _queue_discipline(self, hospital: HospitalConfig, bookings: booking.DayBookings):
         """A factory of the doctors' queues: plain first come, first served unless
@@ -133,8 +141,8 @@ class OpenDay:
                 queues = [make_queue([d], sessions) for d in doctors]
             for queue in queues:
                 for doctor in queue.doctors:
-                    env.process(doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
-                                           self.log, self.sessions_log, rules.rush_per_waiting_patient,
-                                           rules.rush_min_factor))
+                    day = doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
+                                     self.log, self.sessions_log, rules.rush_per_waiting_patient, rules.rush_min_factor)
+                    simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
             departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor))
         return departments

@@ -1,14 +1,17 @@
-"""How a patient's day runs on SimPy events.
+"""How patients' and doctors' days run on SimPy events.
 
-A patient process is a generator that yields SimPy events, as in any SimPy model;
-``PatientProcess`` resumes it when the event it waits for is processed, as
-``simpy.Process`` does, with two differences that save events on every visit:
+A patient's or a doctor's process is a generator that yields SimPy events, as in
+any SimPy model; ``LeanProcess`` resumes it when the event it waits for is
+processed, as ``simpy.Process`` does, with two differences that save work on every
+visit:
 
-* it starts at a given moment — on an event scheduled for that moment — instead of
-  on an ``Initialize`` event at the time it is created (a patient's day starts when
-  they leave the registration desk, known when the day opens: ``sim.registration``);
-* when the patient leaves, nothing is scheduled: nobody waits for a patient's
-  process to end, so SimPy's termination event would be processed with no callbacks.
+* it starts on any event — a patient when they leave the registration desk, known
+  when the day opens (``sim.registration``, ``Starts``), instead of on an
+  ``Initialize`` event at the time it is created; a doctor on SimPy's
+  ``Initialize``, as ``env.process`` would;
+* when the generator ends, nothing is scheduled: nobody waits for a patient or a
+  doctor to finish, so SimPy's termination event would be processed with no
+  callbacks. (Nor does it keep ``env.active_process``, which nothing here reads.)
 
 ``process_now`` lets a doctor hand a patient on without a round through the event
 queue when nothing else is due at that moment (``sim.doctors.doctor_day``).
@@ -84,22 +87,24 @@ class Starts:
         self.next += 1
         start = set_up_timeout(self.env, exact_delay(self.env.now, when))
         start.callbacks.append(self.schedule_next)
-        PatientProcess(generator, start)
+        LeanProcess(generator, start)
 
 
-class PatientProcess:
-    """Drives a patient's generator from ``start`` (an event) until the patient leaves."""
+class LeanProcess:
+    """Drives a generator of events from ``start`` (an event; or pass this object to
+    ``simpy.events.Initialize``) until it ends."""
 
     __slots__ = ("_generator",)
 
-    def __init__(self, generator: Generator[simpy.Event, object, None], start: simpy.Event):
+    def __init__(self, generator: Generator[simpy.Event, object, None], start: simpy.Event | None = None):
         self._generator = generator
-        start.callbacks.append(self._resume)
+        if start is not None:
+            start.callbacks.append(self._resume)
 
     def _resume(self, event: simpy.Event) -> None:
         try:
             # as simpy.Process._resume: the event's value goes back into the generator
             event = self._generator.send(event._value)
         except StopIteration:
-            return  # the patient has left
+            return  # the day is over for this patient or doctor
         event.callbacks.append(self._resume)
