@@ -27,12 +27,13 @@ NEW, REVIEW = 1, 0  # queue priority classes (lower is called first)
 
 
 class Doctor:
-    __slots__ = ("id", "department", "wake")
+    __slots__ = ("id", "department", "wake", "day")
 
     def __init__(self, doctor_id: int, department: str):
         self.id = doctor_id
         self.department = department
         self.wake: simpy.Event | None = None
+        self.day = None  # the generator of the doctor's day, when it runs on a LeanProcess
 
 
 class ConsultQueue:
@@ -90,9 +91,17 @@ class ConsultQueue:
         return event
 
     def wake_one(self) -> None:
-        """Wake the doctor who rested last."""
+        """Wake the doctor who rested last: at once if nothing else is due at this
+        moment (the wake-up would be the next event processed) and the doctor's day
+        is not itself running (a doctor who has just rested, seeing the last patient
+        out); otherwise through a scheduled event (``succeed``)."""
         self.load += 1
-        self.idle.pop().wake.succeed()
+        doctor = self.idle.pop()
+        env = self.env
+        if doctor.day is not None and not doctor.day.gi_running and env.peek() > env.now:
+            process_now(doctor.wake, None)
+        else:
+            doctor.wake.succeed()
 
     def rest(self, doctor: Doctor) -> simpy.Event:
         """The doctor waits for a patient (or the session's end): the event that wakes them."""

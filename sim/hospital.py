@@ -144,5 +144,6 @@ class OpenDay:
                     day = doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
                                      self.log, self.sessions_log, rules.rush_per_waiting_patient, rules.rush_min_factor)
                     simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
+                    doctor.day = day
             departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor))
         return departments
