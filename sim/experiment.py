@@ -76,9 +76,9 @@ def _run_streamed(cfg: Config, replication: int, days, day_by_day: complaints.Da
     figure_data = FigureData(list(hospital.departments), doctors)
     writers = []
     if stream_to is not None:
-        writers = [stream.DayWriter(stream.part_path(stream_to, "visits", replication),
+        writers = [stream.DayWriter(stream_to, "visits", replication,
                                     lambda columns: tables.visits_frame(columns, hospital)),
-                   stream.DayWriter(stream.part_path(stream_to, "doctor_sessions", replication),
+                   stream.DayWriter(stream_to, "doctor_sessions", replication,
                                     lambda columns: tables.sessions_frame(columns, hospital))]
     try:
         for visits, sessions in days:
@@ -168,7 +168,8 @@ class Result:
             from sim.stream import TABLES
             if save_visits and out.resolve() != self.streamed_to.resolve():
                 for name in TABLES:
-                    shutil.copyfile(self.streamed_to / f"{name}.parquet", out / f"{name}.parquet")
+                    shutil.copytree(self.streamed_to / f"{name}.parquet", out / f"{name}.parquet",
+                                    dirs_exist_ok=True)
         elif save_visits:
             self.visits.to_parquet(out / "visits.parquet", index=False)
             self.doctor_sessions.to_parquet(out / "doctor_sessions.parquet", index=False)
@@ -216,10 +217,6 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
         outputs = run_replications(typed, progress=progress, stream_to=stream_to)
 
     if typed.output.stream:
-        if stream_to is not None:
-            from sim.stream import join_parts
-
-            join_parts(stream_to, [o.replication for o in outputs])
         visits, sessions = pd.DataFrame(), pd.DataFrame()
     else:
         visits = tables.visits_frame(_stack([o.visits for o in outputs]), typed.hospital)
@@ -257,8 +254,11 @@ def _stream_directory(cfg: Config, directory: str | Path | None) -> Path | None:
         raise ConfigError(["output.stream = true: the visits are written while the run goes, so it needs a "
                            "directory: set output.dir (python -m sim uses its run directory), or "
                            "output.save_visits=false to keep only the KPIs"])
+    from sim.stream import prepare
+
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
+    prepare(path)
     return path
 
 

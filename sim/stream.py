@@ -1,12 +1,16 @@
 """Tables written to Parquet day by day, for runs that do not keep their visits
 (``output.stream=true``).
 
-Each replication appends every simulated day to its own part file (one Parquet row
-group per day) in ``<run dir>/.stream-parts/``, wherever it runs; when the run ends,
-the parts are joined, replication after replication and row group by row group, into
-``visits.parquet`` and ``doctor_sessions.parquet``, and removed. Memory holds one
-day's rows at a time, whatever the horizon. The files read back exactly as those of
-a run that keeps its tables (tested).
+``visits.parquet`` and ``doctor_sessions.parquet`` are then directories of Parquet
+files — a Parquet dataset, read as one table by ``pandas.read_parquet``,
+``pyarrow.parquet.read_table`` or DuckDB's ``'visits.parquet/*.parquet'`` — because
+each replication writes its own files, wherever it runs, and because a Parquet
+writer keeps metadata of everything it has written until it is closed (tens of MB
+a year of visits), so one file per replication would let memory creep up with the
+horizon. Each replication appends one row group per simulated day to a file that it
+closes every ``DAYS_PER_FILE`` days; files are named ``r<replication>-<part>.parquet``
+(zero-padded), so reading the directory gives the rows in replication and day order,
+exactly the table of a run that keeps its visits (tested).
 """
 
 from __future__ import annotations
@@ -20,51 +24,43 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-PARTS = ".stream-parts"
 TABLES = ("visits", "doctor_sessions")
+DAYS_PER_FILE = 30
 
 
-def part_path(directory: Path, table: str, replication: int) -> Path:
-    return Path(directory) / PARTS / f"{table}-{replication}.parquet"
+def prepare(directory: Path) -> None:
+    """Remove the tables of an earlier run in ``directory``: a dataset directory takes
+    every file it holds."""
+    for name in TABLES:
+        path = Path(directory) / f"{name}.parquet"
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
 
 
 class DayWriter:
-    """Appends days of one table of one replication to its part file."""
+    """Appends days of one table of one replication to its files in ``directory``."""
 
-    def __init__(self, path: Path, frame: Callable[[dict[str, np.ndarray]], pd.DataFrame]):
-        self.path = path
+    def __init__(self, directory: Path, table: str, replication: int,
+                 frame: Callable[[dict[str, np.ndarray]], pd.DataFrame]):
+        self.folder = Path(directory) / f"{table}.parquet"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.replication = replication
         self.frame = frame
         self.writer: pq.ParquetWriter | None = None
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.days = 0
 
     def write(self, columns: dict[str, np.ndarray]) -> None:
         table = pa.Table.from_pandas(self.frame(columns), preserve_index=False)
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.path, table.schema)
+        if self.days % DAYS_PER_FILE == 0:
+            self.close()
+            path = self.folder / f"r{self.replication:06d}-{self.days // DAYS_PER_FILE:06d}.parquet"
+            self.writer = pq.ParquetWriter(path, table.schema)
         self.writer.write_table(table)
+        self.days += 1
 
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-
-
-def join_parts(directory: Path, replications: list[int]) -> None:
-    """Join the replications' parts into ``<table>.parquet`` in ``directory``, in
-    replication order, one row group at a time; then remove the parts."""
-    directory = Path(directory)
-    for table in TABLES:
-        parts = [part_path(directory, table, r) for r in replications]
-        target = directory / f"{table}.parquet"
-        if len(parts) == 1:
-            parts[0].replace(target)
-            continue
-        writer = None
-        for part in parts:
-            source = pq.ParquetFile(part)
-            if writer is None:
-                writer = pq.ParquetWriter(target, source.schema_arrow)
-            for group in range(source.num_row_groups):
-                writer.write_table(source.read_row_group(group))
-            source.close()
-        writer.close()
-    shutil.rmtree(directory / PARTS, ignore_errors=True)
+            self.writer = None

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim import stream
 from sim.running_kpis import WaitHistogram
 from tests.conftest import run
 
@@ -50,11 +51,14 @@ def assert_same_kpis(kept: pd.DataFrame, streamed: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("overrides", [DEMO, NETWORK], ids=["teaching_demo", "validation_network"])
-def test_streamed_run_gives_the_tables_and_kpis_of_a_kept_run(tmp_path, overrides):
+def test_streamed_run_gives_the_tables_and_kpis_of_a_kept_run(tmp_path, monkeypatch, overrides):
+    monkeypatch.setattr(stream, "DAYS_PER_FILE", 2)  # several files per replication, read back in order
     kept = run(*overrides)
     streamed = run(*overrides, "output.stream=true", f"output.dir={tmp_path}")
     assert streamed.visits.empty and streamed.streamed_to == tmp_path
-    assert not (tmp_path / ".stream-parts").exists()
+    files = sorted(path.name for path in (tmp_path / "visits.parquet").iterdir())
+    if overrides is DEMO:
+        assert files == [f"r{r:06d}-{k:06d}.parquet" for r in range(3) for k in range(3)]
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "visits.parquet"), kept.visits)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "doctor_sessions.parquet"), kept.doctor_sessions)
     pd.testing.assert_frame_equal(streamed.complaints, kept.complaints)
@@ -87,14 +91,26 @@ def test_a_streamed_result_saved_elsewhere_copies_its_tables(tmp_path):
                                   pd.read_parquet(tmp_path / "first" / "visits.parquet"))
 
 
+def test_a_streamed_run_replaces_the_tables_of_an_earlier_one(tmp_path):
+    """visits.parquet is a directory of files: a second run into the same directory must
+    not read as the two runs together."""
+    first = ["hospital=teaching_demo", "run.replications=2", "output.stream=true", f"output.dir={tmp_path}"]
+    run(*first, "run.days=3")
+    run(*first, "run.days=2")
+    visits = pd.read_parquet(tmp_path / "visits.parquet")
+    assert sorted(visits["day"].unique()) == [0, 1] and visits["replication"].nunique() == 2
+
+
 def test_cli_stream_writes_the_run_files(tmp_path):
     out = tmp_path / "run"
     proc = subprocess.run([sys.executable, "-m", "sim", "hospital=teaching_demo", "run.days=2", "run.replications=2",
                            "output.stream=true", f"hydra.run.dir={out}"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    for name in ("visits.parquet", "doctor_sessions.parquet", "complaints.parquet", "summary.json", "report.html",
-                 "figures/waits_by_hour.png", "figures/complaints_lorenz.png"):
+    for name in ("visits.parquet", "doctor_sessions.parquet"):
+        assert (out / name).is_dir() and any((out / name).glob("*.parquet")), name
+    for name in ("complaints.parquet", "summary.json", "report.html", "figures/waits_by_hour.png",
+                 "figures/complaints_lorenz.png"):
         assert (out / name).is_file(), name
     assert pd.read_parquet(out / "visits.parquet")["replication"].nunique() == 2
     assert json.loads((out / "summary.json").read_text())["visits"]["n"] == 2
