@@ -26,7 +26,7 @@ EXIT_BAD_CONFIG = 2
 
 def execute(typed: Config, out: Path, overrides: list[str]) -> None:
     """Simulate, write the run files and report into ``out``, print the KPI table."""
-    result = simulate(typed, overrides=overrides)
+    result = simulate(typed, overrides=overrides, directory=out)
     result.save(out, figures=typed.output.figures, save_visits=typed.output.save_visits)
     if typed.output.report:
         from sim.html_report import write_run_report

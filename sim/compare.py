@@ -15,9 +15,9 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim import metrics
+from sim.metrics import t_quantile
 
 COLUMNS = ["kpi", "baseline_mean", "scenario_mean", "difference", "difference_ci_low", "difference_ci_high",
            "relative_difference", "significant", "paired", "n"]
@@ -48,7 +48,7 @@ def independent_difference(baseline, scenario, confidence: float = 0.95) -> dict
             low = high = difference
         else:
             dof = (var_b + var_s) ** 2 / (var_b ** 2 / (n_b - 1) + var_s ** 2 / (n_s - 1))
-            half = float(stats.t.ppf(0.5 + confidence / 2, dof) * se)
+            half = float(t_quantile(0.5 + confidence / 2, dof) * se)
             low, high = difference - half, difference + half
     return _row(baseline, scenario, difference, low, high, paired=False, n=min(n_b, n_s))
 

@@ -137,13 +137,15 @@ def _communication(columns, c, skill: np.ndarray) -> np.ndarray:
 
 
 def compute(columns: dict[str, np.ndarray], hospital: HospitalConfig, streams: Streams,
-            stages: list[str]) -> Drivers:
+            stages: list[str], doctors: tuple[np.ndarray, np.ndarray] | None = None) -> Drivers:
+    """The drivers of the visits in ``columns`` (``doctors``: the replication's
+    ``doctor_draws``, drawn here when not given)."""
     cfg: ComplaintsConfig = hospital.complaints
     n = len(columns["arrival_time"])
     tolerance_z = per_visit(columns, streams, "complaints.tolerance", lambda rng, k: rng.standard_normal(k))
     excess, worst, onsite_time = _waits(columns, hospital, stages, tolerance_z)
 
-    skill, propensity = doctor_draws(hospital, streams)
+    skill, propensity = doctors if doctors is not None else doctor_draws(hospital, streams)
     quality = _communication(columns, cfg.communication, skill)
     deficit = np.nan_to_num(np.maximum(cfg.communication.perfect_quality - quality, 0.0))
 

@@ -30,14 +30,15 @@ def top_share(counts: np.ndarray, share: float = TOP_SHARE) -> float:
 
 
 def complaint_kpis(visits: dict[str, np.ndarray], complaints: dict[str, np.ndarray],
-                   expected_by_category: np.ndarray, doctors: int) -> dict[str, float]:
+                   expected_category: np.ndarray, doctors: int) -> dict[str, float]:
+    """``expected_category``: expected complaints by HCAT category, summed over the
+    visits that count (``sim.metrics.counted``)."""
     keep = counted_visits(visits)
     n = int(keep.sum())
     per_1000 = 1000.0 / n if n else math.nan
     counted = keep[complaints["visit_id"]] if len(complaints["visit_id"]) else np.zeros(0, dtype=bool)
 
     realised_by_category = np.bincount(complaints["category"][counted], minlength=len(hcat.CATEGORIES))
-    expected_category = expected_by_category[keep].sum(axis=0)
     domain_of = np.asarray(hcat.domain_index_of_categories())
     realised_by_domain = np.bincount(domain_of, weights=realised_by_category, minlength=len(hcat.DOMAINS))
     expected_domain = np.bincount(domain_of, weights=expected_category, minlength=len(hcat.DOMAINS))

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sim import hcat  # noqa: E402
-from sim.clock import MINUTES_PER_DAY  # noqa: E402
-from sim.complaint_metrics import top_share  # noqa: E402
+from sim import hcat
+from sim.clock import MINUTES_PER_DAY
+from sim.complaint_metrics import top_share
 
 DOMAIN_COLOURS = {"clinical": "#e45756", "management": "#4c78a8", "relationships": "#54a24b"}
 
@@ -38,16 +34,11 @@ def _by_domain(result, ax) -> None:
     ax.legend(fontsize="small")
 
 
-def _came(visits):
-    """Visits that count: the patient came (not a no-show), after any warm-up."""
-    return ~visits["in_warmup"] & (visits["outcome"] != "no_show")
-
-
 def _by_hour(result, ax) -> None:
-    visits = result.visits[_came(result.visits)]
-    hour = ((visits["arrival_time"] % MINUTES_PER_DAY) // 60).astype(int)
-    rate = 1000 * visits.groupby(hour)["complaint_probability"].mean()
-    ax.plot(rate.index, rate.to_numpy(), "o-", color="#4c78a8", label="expected, by hour of arrival")
+    data = result.figure_data
+    hours = np.flatnonzero(data.came_by_hour)
+    rate = 1000 * data.p_by_hour[hours] / data.came_by_hour[hours]
+    ax.plot(hours, rate, "o-", color="#4c78a8", label="expected, by hour of arrival")
     ax.set_xlabel("hour of day")
     ax.set_ylabel("expected complaints per 1,000 visits")
     ax.set_title("Complaints by hour")
@@ -63,13 +54,14 @@ def _by_hour(result, ax) -> None:
 
 
 def _by_month(result, ax) -> None:
-    visits = result.visits[_came(result.visits)]
-    grouped = visits.groupby("month")
-    expected = 1000 * grouped["complaint_probability"].mean()
-    realised = 1000 * grouped["complaint"].mean()
+    data = result.figure_data
+    index = np.flatnonzero(data.came_by_month)
+    month = index + 1
+    expected = 1000 * data.p_by_month[index] / data.came_by_month[index]
+    realised = 1000 * data.complaints_by_month[index] / data.came_by_month[index]
     width = 0.4
-    ax.bar(expected.index - width / 2, expected.to_numpy(), width, color="#4c78a8", label="expected")
-    ax.bar(realised.index + width / 2, realised.to_numpy(), width, color="#f58518", label="realised")
+    ax.bar(month - width / 2, expected, width, color="#4c78a8", label="expected")
+    ax.bar(month + width / 2, realised, width, color="#f58518", label="realised")
     ax.set_xticks(range(1, 13), ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"])
     ax.set_xlabel("month of the visit")
     ax.set_ylabel("complaints per 1,000 visits")
@@ -86,11 +78,9 @@ def lorenz(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lorenz(result, ax) -> None:
-    visits = result.visits[_came(result.visits) & (result.visits["doctor_id"] >= 0)]
-    by_doctor = visits.groupby(["replication", "doctor_id"])
-    for column, label, colour in (("complaint_probability", "expected", "#4c78a8"),
-                                  ("complaint", "realised", "#f58518")):
-        counts = by_doctor[column].sum().to_numpy(dtype=float)
+    data = result.figure_data
+    for row, label, colour in ((1, "expected", "#4c78a8"), (2, "realised", "#f58518")):
+        counts = data.doctor_totals(row)
         x, y = lorenz(counts)
         ax.plot(x, y, color=colour, label=f"{label}: top 10% draw {top_share(counts):.0%}")
     ax.plot([0, 1], [0, 1], "k:", lw=1, label="equal shares")
@@ -101,6 +91,7 @@ def _lorenz(result, ax) -> None:
     ax.legend(fontsize="small")
 
 
+FIGURE_SIZE = (7, 4.5)
 FIGURES = {
     "complaints_by_domain.png": _by_domain,
     "complaints_by_hour.png": _by_hour,
@@ -110,13 +101,9 @@ FIGURES = {
 
 
 def save_figures(result, directory: Path) -> list[Path]:
+    """Only the complaint figures (``sim.report.save_figures`` draws them all)."""
+    from sim import report
+
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, draw in FIGURES.items():
-        fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-        if len(result.visits):
-            draw(result, ax)
-        fig.savefig(directory / name, dpi=110)
-        plt.close(fig)
-        paths.append(directory / name)
-    return paths
+    report._render(result, directory, [(name, draw, FIGURE_SIZE) for name, draw in FIGURES.items()])
+    return [directory / name for name in FIGURES]

@@ -32,14 +32,21 @@ can only gain a complaint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import expit, logit
 
-from sim import complaint_office, hcat
+from sim import complaint_office, hcat, metrics
 from sim.clock import MINUTES_PER_DAY, parse_date
-from sim.complaint_drivers import QUALITY_EVENT, SAFETY_EVENT, Drivers, compute, per_visit
+from sim.complaint_drivers import (
+    QUALITY_EVENT,
+    SAFETY_EVENT,
+    Drivers,
+    compute,
+    doctor_draws,
+    per_visit,
+)
 from sim.distributions import Sampler
 from sim.recorder import NO_SHOW
 from sim.schema import ComplaintsConfig, HospitalConfig, RunConfig
@@ -139,10 +146,12 @@ class Assessment:
     doctor_propensity: np.ndarray
 
 
-def assess(columns: Columns, hospital: HospitalConfig, streams: Streams, stages: list[str]) -> Assessment:
-    """Drivers, probabilities, realised and classified complaints of one replication."""
+def assess(columns: Columns, hospital: HospitalConfig, streams: Streams, stages: list[str],
+           doctors: tuple[np.ndarray, np.ndarray] | None = None) -> Assessment:
+    """Drivers, probabilities, realised and classified complaints of the visits in
+    ``columns`` (a day or more of one replication; ``doctors``: its doctor draws)."""
     cfg = hospital.complaints
-    drivers = compute(columns, hospital, streams, stages)
+    drivers = compute(columns, hospital, streams, stages, doctors)
     base = logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
     z = driver_log_odds(drivers, cfg)
     p, causes = cause_probabilities(base, z)
@@ -188,12 +197,81 @@ def assess(columns: Columns, hospital: HospitalConfig, streams: Streams, stages:
 
 def assess_replication(columns: Columns, hospital: HospitalConfig, run: RunConfig, replication: int,
                        stages: list[str]) -> Assessment:
-    """``assess`` one replication's visits and send its complaints to the office."""
-    streams = Streams(run.seed, replication)
-    result = assess(columns, hospital, streams, stages)
-    complaints = result.complaints
-    complaints.update(complaint_office.handle(complaints["time"], hospital.complaints.office,
-                                              parse_date(run.start_date), streams))
-    complaints["replication"] = np.full(len(complaints["time"]), replication, dtype=np.int32)
-    complaints["complaint_id"] = np.arange(len(complaints["time"]), dtype=np.int64)
-    return result
+    """``assess`` one replication's visits, day by day (see ``DayByDay``), and send its
+    complaints to the office."""
+    days = DayByDay(hospital, run, replication, stages)
+    parts = [days.assess(day) for day in _days_of(columns)]
+    return replace(_joined(parts), complaints=days.handle([p.complaints for p in parts]))
+
+
+class DayByDay:
+    """The complaint model of one replication, applied to one day's visits at a time.
+
+    A visit's drivers and draws depend only on its own day: per-visit random numbers
+    come from daily streams in visit order, doctors are drawn once per replication,
+    and crowding is counted in the day's own queues (each day is a separate clinic).
+    So a replication assessed day by day — as ``sim.experiment`` does while the days
+    are simulated, never holding replication-wide temporaries — gets exactly the
+    columns and complaints of the same model applied to all its days at once.
+    Complaints are collected and handled by the office when the replication ends.
+    """
+
+    def __init__(self, hospital: HospitalConfig, run: RunConfig, replication: int, stages: list[str]):
+        self.hospital, self.run, self.replication, self.stages = hospital, run, replication, stages
+        self.streams = Streams(run.seed, replication)
+        self.doctors = doctor_draws(hospital, self.streams)
+        self.complaint_parts: list[Columns] = []
+        # expected complaints by category over the visits that count (metrics.counted),
+        # added up visit after visit as one sum over the replication's rows would be
+        self.expected_by_category = np.zeros(len(hcat.CATEGORIES))
+
+    def assess(self, columns: Columns) -> Assessment:
+        return assess(columns, self.hospital, self.streams, self.stages, self.doctors)
+
+    def add_day(self, columns: Columns) -> Columns:
+        """Assess one day's visits; return the complaint columns to add to them."""
+        result = self.assess(columns)
+        self.complaint_parts.append(result.complaints)
+        counted = result.expected_by_category[metrics.counted(columns)]
+        # numpy adds the rows of a (rows x categories) array one after the other, so
+        # putting the running total first continues the replication-wide sum exactly
+        self.expected_by_category = np.vstack([self.expected_by_category[None, :], counted]).sum(axis=0)
+        return result.visits
+
+    def handle(self, parts: list[Columns] | None = None) -> Columns:
+        """The complaints (of ``parts``, default every day added) handled by the complaint
+        office, numbered within the replication."""
+        parts = self.complaint_parts if parts is None else parts
+        complaints = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+        complaints.update(complaint_office.handle(complaints["time"], self.hospital.complaints.office,
+                                                  parse_date(self.run.start_date), self.streams))
+        complaints["replication"] = np.full(len(complaints["time"]), self.replication, dtype=np.int32)
+        complaints["complaint_id"] = np.arange(len(complaints["time"]), dtype=np.int64)
+        return complaints
+
+
+def _days_of(columns: Columns) -> list[Columns]:
+    """The columns of each day (views; visits are in day order). At least one part,
+    so that an empty replication still gives columns of the right types."""
+    day = columns["day"]
+    if len(day) and np.any(np.diff(day) < 0):
+        raise ValueError("visits must be ordered by day")
+    bounds = np.flatnonzero(np.diff(day)) + 1
+    edges = [0, *bounds.tolist(), len(day)]
+    parts = [{name: values[a:b] for name, values in columns.items()} for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    if "visit_id" not in columns:  # complaints name their visit by its row in the replication
+        for part, a, b in zip(parts, edges[:-1], edges[1:], strict=True):
+            part["visit_id"] = np.arange(a, b, dtype=np.int64)
+    return parts
+
+
+def _joined(parts: list[Assessment]) -> Assessment:
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    return Assessment(
+        visits={name: np.concatenate([p.visits[name] for p in parts]) for name in first.visits},
+        complaints={name: np.concatenate([p.complaints[name] for p in parts]) for name in first.complaints},
+        expected_by_category=np.concatenate([p.expected_by_category for p in parts]),
+        expected_by_cause=np.concatenate([p.expected_by_cause for p in parts]),
+        doctor_skill=first.doctor_skill, doctor_propensity=first.doctor_propensity)

@@ -20,18 +20,20 @@ from heapq import heappop, heappush
 
 import simpy
 
+from sim.process import process_now, set_up_timeout
 from sim.recorder import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
 
 NEW, REVIEW = 1, 0  # queue priority classes (lower is called first)
 
 
 class Doctor:
-    __slots__ = ("id", "department", "wake")
+    __slots__ = ("id", "department", "wake", "day")
 
     def __init__(self, doctor_id: int, department: str):
         self.id = doctor_id
         self.department = department
         self.wake: simpy.Event | None = None
+        self.day = None  # the generator of the doctor's day, when it runs on a LeanProcess
 
 
 class ConsultQueue:
@@ -39,8 +41,9 @@ class ConsultQueue:
     served (returning patients first with review priority).
 
     This is the plain queue discipline; ``sim.slot_queue.SlotQueue`` is the
-    appointment-aware one. A discipline implements ``join``, ``call`` (the next
-    patient to see now, or None) and ``__len__`` (patients waiting).
+    appointment-aware one. A discipline implements ``join`` (counting the patient in
+    ``waiting`` and ``load`` and waking a resting doctor) and ``call`` (the next
+    patient to see now, or None).
     """
 
     def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
@@ -52,17 +55,21 @@ class ConsultQueue:
         self.entries: list[tuple] = []  # heap of (priority, seq, visit, is_review, event, deadline, joined)
         self.seq = 0
         self.idle: list[Doctor] = []
+        # counters kept as patients join and doctors take them, rest and wake (read per patient)
+        self.waiting = 0  # patients waiting
+        self.load = len(doctors)  # patients waiting + doctors not resting: for choosing the shortest queue
         self.overtime_quota = 0.0  # patients still to be seen after the current session ended
         self.doctors_at_work = len(doctors)  # falls to 0 when all have gone home for the day
         for index, (_, end) in enumerate(sessions):
             last = index == len(sessions) - 1
             # Scheduled before any doctor event, so at equal times the bell rings first.
-            bell = env.timeout(end - env.now)
+            bell = set_up_timeout(env, end - env.now)
             bell.callbacks.append(lambda _event, last=last: self._session_ends(last))
 
     def _session_ends(self, last: bool) -> None:
         self.overtime_quota = math.inf if last else len(self)
         idle, self.idle = self.idle, []
+        self.load += len(idle)
         for doctor in idle:
             doctor.wake.succeed()
 
@@ -77,37 +84,74 @@ class ConsultQueue:
         priority = REVIEW if (review and self.review_priority) else NEW
         self.seq += 1
         heappush(self.entries, (priority, self.seq, visit, review, event, deadline, self.env.now))
+        self.waiting += 1
+        self.load += 1
         if self.idle:
-            doctor = self.idle.pop()
-            doctor.wake.succeed()
+            self.wake_one()
         return event
 
+    def wake_one(self) -> None:
+        """Wake the doctor who rested last: at once if nothing else is due at this
+        moment (the wake-up would be the next event processed) and the doctor's day
+        is not itself running (a doctor who has just rested, seeing the last patient
+        out); otherwise through a scheduled event (``succeed``)."""
+        self.load += 1
+        doctor = self.idle.pop()
+        env = self.env
+        if doctor.day is not None and not doctor.day.gi_running and env.peek() > env.now:
+            process_now(doctor.wake, None)
+        else:
+            doctor.wake.succeed()
+
+    def rest(self, doctor: Doctor) -> simpy.Event:
+        """The doctor waits for a patient (or the session's end): the event that wakes them."""
+        doctor.wake = self.env.event()
+        self.idle.append(doctor)
+        self.load -= 1
+        return doctor.wake
+
     def call(self, now: float) -> tuple | None:
-        """Remove and return the entry of the next patient to see, or None."""
+        """Remove and return the entry of the next patient to see, or None. (The doctor
+        who takes the entry updates ``waiting`` and ``load``.)"""
         return heappop(self.entries) if self.entries else None
 
     def __len__(self) -> int:
-        return len(self.entries)
-
-    def load(self) -> int:
-        """Patients waiting or being seen (for choosing the shortest queue)."""
-        return len(self.entries) + len(self.doctors) - len(self.idle)
+        return self.waiting
 
 
 def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, consultation: Stage, review: Stage,
                log: VisitLog, sessions_log: SessionLog, rush_per_waiting: float, rush_min_factor: float):
-    """A doctor's day: each session, call the next patient, consult, repeat."""
+    """A doctor's day: each session, call the next patient, consult, repeat.
+
+    When a consultation ends the doctor turns to what comes next (the next patient, a
+    rest, the end of the session) and the patient who was seen leaves the room: their
+    event is processed at once, when the doctor next waits, rather than going round
+    the event queue — unless something else is due at that very moment, in which case
+    it is scheduled behind it (``succeed``). Either way everything happens in the
+    order it would if every consultation's end were an event of its own.
+    """
     call = queue.call
     pool_size = len(queue.doctors)
+    seen = None  # the event of the patient just seen, who leaves when the doctor next waits
+
+    def then(event: simpy.Event | None) -> simpy.Event | None:
+        nonlocal seen
+        if seen is not None:
+            leaving, seen = seen, None
+            process_now(leaving, doctor.id)
+        return event
+
     for index, (start, end) in enumerate(queue.sessions):
-        if env.now < start:
-            yield env.timeout(start - env.now)
+        if env.now < start:  # the first session's timer is set up before the day runs
+            yield then(set_up_timeout(env, start - env.now) if index == 0 else env.timeout(start - env.now))
         busy = busy_in_session = 0.0
         patients = 0
         while True:
             now = env.now
             entry = call(now) if now < end or queue.overtime_quota > 0 else None
             if entry is not None:
+                queue.waiting -= 1
+                queue.load -= 1
                 if now >= end:
                     queue.overtime_quota -= 1
                 _, _, visit, is_review, event, deadline, joined = entry
@@ -117,7 +161,7 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
                     event.succeed(None)
                     continue
                 stage = review if is_review else consultation
-                waiting = len(queue) / pool_size
+                waiting = queue.waiting / pool_size
                 # Doctors hurry when many are waiting: shorter, worse-communicated visits.
                 factor = max(rush_min_factor, 1.0 - rush_per_waiting * waiting) if rush_per_waiting else 1.0
                 duration = stage.service[visit] * factor
@@ -130,17 +174,19 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
                     log.doctor[visit] = doctor.id
                     log.waiting_at_consultation[visit] = waiting
                     log.rush_factor[visit] = factor
-                yield env.timeout(duration)
+                yield then(env.timeout(duration))
                 busy += duration
                 busy_in_session += max(0.0, min(now + duration, end) - max(now, start))
                 patients += 1
-                event.succeed(doctor.id)
+                if env.peek() > env.now:
+                    seen = event
+                else:
+                    event.succeed(doctor.id)
             elif now < end:
-                doctor.wake = env.event()
-                queue.idle.append(doctor)
-                yield doctor.wake
+                yield then(queue.rest(doctor))
             else:
                 break
         sessions_log.add(doctor_id=doctor.id, department=doctor.department, session=index, start=start, end=end,
                          left=env.now, busy_in_session=busy_in_session, busy=busy, patients=patients)
     queue.doctors_at_work -= 1
+    then(None)

@@ -6,17 +6,22 @@ logs; the patient process in ``sim.pathway`` moves through it.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 import simpy
 
-from sim import booking
+from sim import booking, registration
 from sim.clock import MINUTES_PER_DAY, parse_clock
 from sim.doctors import ConsultQueue, Doctor, doctor_day
 from sim.patients import DayPatients
+from sim.process import LeanProcess
 from sim.recorder import NO_SHOW, SessionLog, Stage, VisitLog
 from sim.schema import HospitalConfig
 from sim.slot_queue import SlotQueue
 from sim.stations import FifoStation
+
+_load = attrgetter("load")
 
 
 class Department:
@@ -40,21 +45,26 @@ class Department:
             return queues[0]
         if self.assignment == "random":
             return queues[int(draw * len(queues))]
-        # shortest queue; ties go round-robin so no doctor is always first choice
-        n = len(queues)
-        best = queues[visit % n]
-        best_load = best.load()
-        for k in range(1, n):
-            queue = queues[(visit + k) % n]
-            load = queue.load()
-            if load < best_load:
-                best, best_load = queue, load
-        return best
+        # shortest queue (fewest waiting or being seen); ties go round-robin so no doctor
+        # is always first choice: min() keeps the first of equals, counting from visit % n
+        first = visit % len(queues)
+        return min(queues[first:] + queues[:first], key=_load)
 
     def review_queue(self, visit: int, doctor_id: int, draw: float) -> ConsultQueue:
         if self.review_same_doctor:
             return self.queue_of_doctor[doctor_id]
         return self.choose_queue(visit, draw)
+
+
+def _exams_needed(names: list[str], needs: dict[str, np.ndarray], size: int) -> list[tuple[str, ...]]:
+    """Per visit, the names of the exams needed, in config order: one code per visit
+    (a bit per exam), one tuple per code that occurs."""
+    if not names:
+        return [()] * size
+    codes = np.column_stack([needs[name] for name in names]).astype(np.int64) @ (1 << np.arange(len(names)))
+    combination = {code: tuple(name for bit, name in enumerate(names) if code >> bit & 1)
+                   for code in np.unique(codes).tolist()}
+    return [combination[code] for code in codes.tolist()]
 
 
 class OpenDay:
@@ -74,34 +84,31 @@ class OpenDay:
         def station(name, cfg):
             return FifoStation(env, name, cfg.servers, day_start + parse_clock(cfg.opens))
 
-        self.registration = station("registration", hospital.registration)
-        kiosks = hospital.registration.kiosks
-        self.kiosks = FifoStation(env, "kiosk", kiosks, self.registration.free_at[0]) if kiosks else None
         self.cashier = station("cashier", hospital.cashier)
         self.pharmacy = station("pharmacy", hospital.pharmacy)
         self.exam_stations = {name: station(name, cfg) for name, cfg in hospital.exams.items()}
         bookings = patients.bookings
+        self.coming = (~bookings.no_show).tolist()
+        # registration is settled before the day runs; a patient's day starts when they leave the desk
+        desks = registration.Desks(hospital.registration.servers, hospital.registration.kiosks,
+                                   day_start + parse_clock(hospital.registration.opens))
+        reg = self.stages["registration"]
+        reg.start, reg.end, reg.wait, self.starts_at = registration.settle(
+            patients.arrival_time, patients.service["registration"], patients.kiosk, bookings.pre_registered,
+            ~bookings.no_show, desks, day_start)
         for visit in bookings.no_show.nonzero()[0].tolist():
             self.log.outcome[visit] = NO_SHOW  # booked, never came: no patient process
         self.departments = self._open_departments(hospital, day_start, bookings)
 
         # plain lists: the patient process reads one element per visit
-        self.arrival_time = patients.arrival_time.tolist()
         self.department_of = [self.departments[d] for d in patients.department.tolist()]
         self.deadline_after = patients.patience.tolist()
         self.assignment_draw = patients.assignment_draw.tolist()
         self.prescription = patients.prescription.tolist()
-        self.coming = (~bookings.no_show).tolist()
-        self.pre_registered = bookings.pre_registered.tolist()
-        self.uses_kiosk = patients.kiosk.tolist()
         self.mobile_payment = bookings.mobile_payment.tolist()
         self.slot_doctor = bookings.slot_doctor.tolist()
         self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}
-        exam_names = list(hospital.exams)
-        needs = [patients.exams[name] for name in exam_names]
-        self.exams_needed = [
-            tuple(name for name, need in zip(exam_names, row, strict=False) if need) for row in zip(*needs, strict=False)
-        ] if exam_names else [()] * size
+        self.exams_needed = _exams_needed(list(hospital.exams), patients.exams, size)
 
     def _queue_discipline(self, hospital: HospitalConfig, bookings: booking.DayBookings):
         """A factory of the doctors' queues: plain first come, first served unless
@@ -134,8 +141,9 @@ class OpenDay:
                 queues = [make_queue([d], sessions) for d in doctors]
             for queue in queues:
                 for doctor in queue.doctors:
-                    env.process(doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
-                                           self.log, self.sessions_log, rules.rush_per_waiting_patient,
-                                           rules.rush_min_factor))
+                    day = doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
+                                     self.log, self.sessions_log, rules.rush_per_waiting_patient, rules.rush_min_factor)
+                    simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
+                    doctor.day = day
             departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor))
         return departments

@@ -17,6 +17,7 @@ from sim.clock import MINUTES_PER_DAY, calendar_days
 from sim.hospital import OpenDay
 from sim.pathway import patient_day
 from sim.patients import draw_day
+from sim.process import Starts
 from sim.schema import HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -26,12 +27,41 @@ Columns = dict[str, np.ndarray]
 def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns, Columns]:
     """Simulate one day from an empty clinic until the last patient leaves."""
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
-    open_day = OpenDay(env, hospital, patients, day)
-    for visit, coming in enumerate(open_day.coming):  # booked patients who do not come have no day
-        if coming:
-            env.process(patient_day(env, visit, open_day))
-    env.run()
+    open_day = OpenDay(env, hospital, patients, day)  # starts the doctors' processes
+    env.process(_open_doors(env, open_day))
+    with _cyclic_gc_paused():
+        env.run()
     return open_day.log.columns(), open_day.sessions_log.columns()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a day runs. Every event, timeout and queue
+    entry is freed by reference counting as soon as it is done with; the collector
+    would only scan the day's live objects again and again (about 5% of the run). The
+    day's structure (clinic, queues, processes: a few reference cycles) is collected
+    once the day is over."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _open_doors(env: simpy.Environment, open_day: OpenDay):
+    """Start each patient's day when they leave the registration desk (or arrive, if
+    registered when booking), in order of that time, then of visit. A process of its
+    own, started after the doctors', so that a patient starting at the moment a
+    session starts finds the doctors' session timers already set."""
+    starts = open_day.starts_at  # floats (not NumPy scalars: the clock takes its type from them)
+    coming = np.flatnonzero(open_day.coming)  # booked patients who do not come have no day
+    order = coming[np.argsort(np.asarray(starts)[coming], kind="stable")]
+    Starts(env, [(starts[visit], patient_day(env, visit, open_day)) for visit in order.tolist()]).schedule_next()
+    return
+    yield  # a generator, so that SimPy runs it as a process
 
 
 def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Columns:
@@ -97,33 +127,50 @@ def _older_objects_frozen() -> Iterator[None]:
 def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
                          on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
     """All days of one replication: (visit columns, doctor-session columns)."""
-    with _older_objects_frozen():
-        return _simulate_days(hospital, run, replication, on_day_done)
-
-
-def _simulate_days(hospital: HospitalConfig, run: RunConfig, replication: int,
-                   on_day_done: Callable[[int], None] | None) -> tuple[Columns, Columns]:
-    streams = Streams(run.seed, replication)
     visit_parts, session_parts = [], []
-    dates = calendar_days(run.start_date, run.days)
-    for day, date in enumerate(dates):
-        if date.weekday() in hospital.arrivals.open_weekdays:
-            visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
-            visit_parts.append(visits)
-            session_parts.append(sessions)
-        if on_day_done is not None:
-            on_day_done(day)
-    if not visit_parts:  # every day closed: empty tables with the usual columns
-        visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
-        visit_parts.append({name: values[:0] for name, values in visits.items()})
-        session_parts.append({name: values[:0] for name, values in sessions.items()})
-    visits = _concat(visit_parts)
-    visits["replication"] = np.full(len(visits["arrival_time"]), replication, dtype=np.int32)
-    visits["visit_id"] = np.arange(len(visits["replication"]), dtype=np.int64)
-    sessions = _concat(session_parts)
+    for visits, sessions in replication_days(hospital, run, replication, on_day_done):
+        visit_parts.append(visits)
+        session_parts.append(sessions)
+    return concat_columns(visit_parts), concat_columns(session_parts)
+
+
+def replication_days(hospital: HospitalConfig, run: RunConfig, replication: int,
+                     on_day_done: Callable[[int], None] | None = None) -> Iterator[tuple[Columns, Columns]]:
+    """Each open day of one replication as it is simulated: (visit columns, doctor-session
+    columns), with ``replication`` and ``visit_id`` (counting on from the previous
+    days') added. A replication whose days are all closed gives one pair of empty
+    tables with the usual columns. Callers may keep the days or write them away."""
+    with _older_objects_frozen():
+        streams = Streams(run.seed, replication)
+        dates = calendar_days(run.start_date, run.days)
+        so_far = 0
+        any_open = False
+        for day, date in enumerate(dates):
+            if date.weekday() in hospital.arrivals.open_weekdays:
+                any_open = True
+                visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
+                _number(visits, sessions, replication, so_far)
+                so_far += len(visits["visit_id"])
+                yield visits, sessions
+            if on_day_done is not None:
+                on_day_done(day)
+        if not any_open:  # every day closed: empty tables with the usual columns
+            visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
+            _number(visits, sessions, replication, 0)
+            yield {name: values[:0] for name, values in visits.items()}, {name: values[:0] for name, values in sessions.items()}
+
+
+def _number(visits: Columns, sessions: Columns, replication: int, first_visit_id: int) -> None:
+    n = len(visits["arrival_time"])
+    visits["replication"] = np.full(n, replication, dtype=np.int32)
+    visits["visit_id"] = np.arange(first_visit_id, first_visit_id + n, dtype=np.int64)
     sessions["replication"] = np.full(len(sessions["doctor_id"]), replication, dtype=np.int32)
-    return visits, sessions
 
 
-def _concat(parts: list[Columns]) -> Columns:
-    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+def concat_columns(parts: list[Columns]) -> Columns:
+    """The parts' columns end to end. Each part's copy of a column is released as soon as
+    it has been joined, so the peak is one copy of the table plus one column."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    names = list(parts[0])
+    return {name: np.concatenate([part.pop(name) for part in parts]) for name in names}

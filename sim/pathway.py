@@ -20,13 +20,12 @@ from sim.recorder import CLINIC_CLOSED, REVIEW_DEFERRED
 
 
 def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
+    """From leaving the registration desk (or arriving, if registered when booking):
+    the registration windows and kiosks are first come, first served and fed only by
+    arrivals, so each patient's registration is settled when the day opens
+    (``sim.registration``) and their process starts when they leave the desk."""
     stages = day.stages
     log = day.log
-
-    yield env.timeout(day.arrival_time[visit] - env.now)
-    if not day.pre_registered[visit]:
-        desk = day.kiosks if day.uses_kiosk[visit] else day.registration
-        yield desk.serve(visit, stages["registration"])
 
     department = day.department_of[visit]
     slot_doctor = day.slot_doctor[visit]
@@ -64,5 +63,7 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
     if day.prescription[visit]:
         if paying_at_cashier:
             yield day.cashier.serve(visit, stages["payment"])
-        yield day.pharmacy.serve(visit, stages["pharmacy"])
+        # the medicine is the last thing: leave when it has been handed over
+        log.departure[visit] = day.pharmacy.serve_last(visit, stages["pharmacy"])
+        return
     log.departure[visit] = env.now

@@ -29,10 +29,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim import metrics, runners
 from sim.config import AUTO, ConfigError
+from sim.metrics import t_quantile
 from sim.schema import Config
 
 __all__ = ["AUTO", "precision_table", "replications_needed", "run_until_precise"]
@@ -67,7 +67,7 @@ def _projected(values: np.ndarray, target: float, confidence: float, cap: int) -
     if sd == 0:
         return n
     m = np.arange(max(2, n), cap + 1)
-    ok = stats.t.ppf(0.5 + confidence / 2, m - 1) * sd / np.sqrt(m) <= target * abs(mean)
+    ok = t_quantile(0.5 + confidence / 2, m - 1) * sd / np.sqrt(m) <= target * abs(mean)
     return int(m[ok][0]) if ok.any() else cap
 
 
@@ -84,7 +84,7 @@ def _precision(kpis: pd.DataFrame, names: list[str]) -> dict[str, float]:
     return precision
 
 
-def run_until_precise(cfg: Config, progress: bool = False):
+def run_until_precise(cfg: Config, progress: bool = False, stream_to=None):
     """``run.replications=auto``: (outputs in replication order, record of the rule)."""
     from sim.experiment import run_replications  # experiment imports this module
 
@@ -93,7 +93,7 @@ def run_until_precise(cfg: Config, progress: bool = False):
     wanted = run.min_replications
     with runners.open_executor(cfg, run.max_replications) as executor:
         while True:
-            outputs += run_replications(cfg, progress, range(len(outputs), wanted), executor)
+            outputs += run_replications(cfg, progress, range(len(outputs), wanted), executor, stream_to)
             kpis = pd.DataFrame([o.kpis for o in outputs])
             precision = _precision(kpis, list(run.precision_kpis))
             history.append({"replications": len(outputs), "precision": precision})

@@ -8,9 +8,15 @@ from tqdm.auto import tqdm
 SHOW_AFTER_S = 2.0
 
 
+class _Bar(tqdm):
+    # no monitor thread (it only refreshes bars that update rarely): a run stays
+    # single-threaded, so its figures can be drawn in a forked process (sim.report)
+    monitor_interval = 0
+
+
 class Progress:
     def __init__(self, total: int, unit: str, description: str, enabled: bool = True):
-        self._bar = tqdm(total=total, unit=unit, desc=description, delay=SHOW_AFTER_S, disable=not enabled,
+        self._bar = _Bar(total=total, unit=unit, desc=description, delay=SHOW_AFTER_S, disable=not enabled,
                          leave=False, dynamic_ncols=True)
 
     def advance(self, steps: int) -> None:

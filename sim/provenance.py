@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import platform
 import subprocess
 import sys
@@ -21,13 +22,20 @@ def _git(*args: str) -> str | None:
     return out.stdout.strip() if out.returncode == 0 else None
 
 
-def collect(seed: int, replications: int, wall_time_s: float, overrides: list[str] | None = None) -> dict:
+@functools.cache
+def package_versions() -> dict[str, str | None]:
+    """Versions of the packages a run depends on (read once per process)."""
     versions = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
+    return versions
+
+
+def collect(seed: int, replications: int, wall_time_s: float, overrides: list[str] | None = None) -> dict:
+    versions = dict(package_versions())
     status = _git("status", "--porcelain", "--untracked-files=no")
     return {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

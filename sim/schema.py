@@ -290,6 +290,9 @@ class OutputConfig:
     progress: bool = True
     print_kpis: bool = True
     report: bool = True  # write report.html (a single file a planner can open) with the run files
+    # stream: do not keep visits in memory; write them (and doctor sessions) to Parquet day
+    # by day (with save_visits) and add KPIs up as the days go: memory stays flat however long the run
+    stream: bool = False
 
 
 @dataclass

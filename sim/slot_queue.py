@@ -61,13 +61,15 @@ class SlotQueue(ConsultQueue):
         else:
             rank = 0 if self.elderly[visit] else 1
             heappush(self.walk_ins, (rank, self.seq, visit, review, event, deadline, now))
+        self.waiting += 1
+        self.load += 1
         if self.idle:
-            self.idle.pop().wake.succeed()
+            self.wake_one()
         return event
 
     def _slot_due(self, _event) -> None:
         if self.idle:
-            self.idle.pop().wake.succeed()
+            self.wake_one()
 
     def call(self, now: float) -> tuple | None:
         if self.reviews:
@@ -90,8 +92,3 @@ class SlotQueue(ConsultQueue):
                 current = end
         return current
 
-    def __len__(self) -> int:
-        return len(self.reviews) + len(self.booked) + len(self.walk_ins)
-
-    def load(self) -> int:
-        return len(self) + len(self.doctors) - len(self.idle)

@@ -1,5 +1,6 @@
-"""First-come-first-served stations with identical servers: registration windows,
-cashiers, laboratory and imaging rooms, pharmacy windows.
+"""First-come-first-served stations with identical servers: cashiers, laboratory and
+imaging rooms, pharmacy windows (registration follows the same recursion, settled
+before the day runs: ``sim.registration``).
 
 With a FIFO queue and service lengths known when a patient joins, the moment their
 service starts is already decided when they join: it is when the earliest-free server
@@ -29,6 +30,17 @@ class FifoStation:
     def serve(self, visit: int, stage: Stage) -> simpy.Event:
         """Queue, be served, and return the event of the service's end."""
         now = self.env.now
+        return self.env.timeout(self._book(visit, stage, now) - now)
+
+    def serve_last(self, visit: int, stage: Stage) -> float:
+        """Queue and be served as the last thing of the day: no event, since nothing
+        follows but leaving. Returns when the clock would show the service's end (a
+        timeout of end - now from now)."""
+        now = self.env.now
+        return now + (self._book(visit, stage, now) - now)
+
+    def _book(self, visit: int, stage: Stage, now: float) -> float:
+        """Record the visit's start, end and wait; return the end."""
         free_at = self.free_at
         start = free_at[0] if free_at[0] > now else now
         end = start + stage.service[visit]
@@ -36,4 +48,4 @@ class FifoStation:
         stage.start[visit] = start
         stage.end[visit] = end
         stage.wait[visit] = start - now
-        return self.env.timeout(end - now)
+        return end

@@ -36,7 +36,9 @@ def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
     data["channel"] = _categorical(data["channel"], CHANNELS)
     data["time_in_system"] = columns["departure_time"] - columns["arrival_time"]
     order = LEADING + [c for c in data if c not in LEADING]
-    return pd.DataFrame({name: data[name] for name in order})
+    # copy=False: the columns become the frame's as they are (no consolidated copy of a
+    # table that can hold millions of rows)
+    return pd.DataFrame({name: data[name] for name in order}, copy=False)
 
 
 def sessions_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:

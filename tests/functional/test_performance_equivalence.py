@@ -1,0 +1,92 @@
+"""The shortcuts taken for speed and memory give what the plain way gives."""
+
+import hashlib
+import json
+import os
+
+import numpy as np
+import pytest
+from omegaconf import OmegaConf
+
+import sim
+from sim import complaints, metrics, report, sweep, tables
+from sim.config import to_typed
+from sim.experiment import config_to_yaml
+from sim.model import simulate_replication
+from sim.streams import Streams
+
+
+@pytest.mark.parametrize("hospital", ["teaching_demo", "general_hospital", "validation_mmc", "validation_network"])
+def test_config_yaml_is_what_omegaconf_writes(hospital):
+    interventions = "intervention=[" + ",".join(["communication_training", "queue_information",
+                                                  "complaint_office_staffing", "self_service_kiosks",
+                                                  "mobile_payment", "online_appointments"]) + "]"
+    for overrides in ([f"hospital={hospital}"], [f"hospital={hospital}", interventions]):
+        typed = to_typed(sim.compose(overrides))
+        assert config_to_yaml(typed) == OmegaConf.to_yaml(OmegaConf.structured(typed))
+
+
+def test_complaints_day_by_day_equal_the_model_on_the_whole_replication():
+    """A visit's complaint drivers depend only on its own day, so assessing day by day
+    (as runs do, to keep memory low) gives exactly the one-shot result."""
+    cfg = to_typed(sim.compose(["hospital=teaching_demo", "run.days=4", "hospital.complaints.base_per_1000_visits=30"]))
+    visits, _ = simulate_replication(cfg.hospital, cfg.run, 1)
+    stages = tables.stage_names(cfg.hospital)
+    whole = complaints.assess(visits, cfg.hospital, Streams(cfg.run.seed, 1), stages)
+    by_day = complaints.assess_replication(visits, cfg.hospital, cfg.run, 1, stages)
+    assert len(np.unique(visits["day"])) == 4 and len(whole.complaints["time"]) > 10
+    for name, values in whole.visits.items():
+        np.testing.assert_array_equal(by_day.visits[name], values, err_msg=name)
+    for name, values in whole.complaints.items():
+        np.testing.assert_array_equal(by_day.complaints[name], values, err_msg=name)
+    np.testing.assert_array_equal(by_day.expected_by_category, whole.expected_by_category)
+
+    day_by_day = complaints.DayByDay(cfg.hospital, cfg.run, 1, stages)
+    for day in np.unique(visits["day"]):
+        day_by_day.add_day({name: values[visits["day"] == day] for name, values in visits.items()})
+    counted = metrics.counted(visits)
+    # the running total continues the replication-wide sum exactly (same order of additions)
+    np.testing.assert_array_equal(day_by_day.expected_by_category, whole.expected_by_category[counted].sum(axis=0))
+
+
+def test_config_digest_is_that_of_omegaconfs_container():
+    """Sweeps recognise complete jobs by this digest: it must not change with the faster way."""
+    for overrides in (["hospital=teaching_demo"], ["hospital=general_hospital", "run.replications=auto",
+                                                   "intervention=[online_appointments,mobile_payment]"]):
+        typed = to_typed(sim.compose(overrides))
+        data = OmegaConf.to_container(OmegaConf.structured(typed))
+        for key in sweep.NOT_RESULTS:
+            data.pop(key, None)
+        data["run"].pop("jobs", None)
+        expected = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        assert sweep.config_digest(typed) == expected
+
+
+def _figure_bytes(directory):
+    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.png"))}
+
+
+def test_figures_drawn_in_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch, demo_result):
+    if not report._can_fork():
+        pytest.skip("figures are drawn in one process here (not Linux, one core, or threads running)")
+    report.save_figures(demo_result, tmp_path / "two")
+    monkeypatch.setattr(report, "_can_fork", lambda: False)
+    report.save_figures(demo_result, tmp_path / "one")
+    one, two = _figure_bytes(tmp_path / "one"), _figure_bytes(tmp_path / "two")
+    assert len(one) == 6 and one == two
+
+
+def test_figures_of_a_failed_forked_process_are_drawn_in_this_one(tmp_path, monkeypatch, demo_result):
+    if not report._can_fork():
+        pytest.skip("figures are drawn in one process here")
+    parent = os.getpid()
+    draw = report._draw
+
+    def fails_in_the_copy(result, directory, figures):
+        if os.getpid() != parent:
+            raise RuntimeError("the forked process fails")
+        draw(result, directory, figures)
+
+    monkeypatch.setattr(report, "_draw", fails_in_the_copy)
+    paths = report.save_figures(demo_result, tmp_path)
+    assert all(path.is_file() for path in paths) and len(paths) == 6
