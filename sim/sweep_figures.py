@@ -62,14 +62,19 @@ def _kpis_by_scenario(table, labels, kpis, path: Path) -> Path:
         y = np.arange(len(names))
         ax.errorbar(mean, y, xerr=err, fmt="o", color=BLUE, ecolor=BLUE, capsize=3)
         ax.scatter(mean[is_base], y[is_base], color="black", zorder=3, label="baseline")
-        ax.set_yticks(y, [labels[n] for n in names], fontsize="small")
-        ax.invert_yaxis()
-        ax.set_title(kpi, fontsize="medium")
-        ax.grid(axis="x", alpha=0.3)
+        _scenario_axis(ax, y, names, labels, kpi)
     fig.suptitle("KPIs per scenario: mean and 95% interval over replications")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _scenario_axis(ax, y, names, labels, kpi: str) -> None:
+    """One scenario per row, first at the top, titled by the KPI."""
+    ax.set_yticks(y, [labels[n] for n in names], fontsize="small")
+    ax.invert_yaxis()
+    ax.set_title(kpi, fontsize="medium")
+    ax.grid(axis="x", alpha=0.3)
 
 
 def _differences(table, labels, kpis, path: Path) -> Path:
@@ -91,11 +96,8 @@ def _differences(table, labels, kpis, path: Path) -> Path:
                 ax.errorbar(centre[i], y[i], xerr=[[centre[i] - low[i]], [high[i] - centre[i]]], fmt="o",
                             color=colour, capsize=3)
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_yticks(y, [labels[n] for n in names], fontsize="small")
-        ax.invert_yaxis()
         ax.set_xlabel("change from baseline (% of baseline mean)")
-        ax.set_title(kpi, fontsize="medium")
-        ax.grid(axis="x", alpha=0.3)
+        _scenario_axis(ax, y, names, labels, kpi)
     fig.suptitle("Difference from baseline with paired 95% interval (red: significant)")
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -9,6 +9,18 @@ import sim
 QUIET = ["output.progress=false"]
 
 
+def assert_refused(overrides, fragments) -> None:
+    """Composing and validating ``overrides`` raises a ConfigError whose message
+    contains every fragment."""
+    from sim.config import ConfigError, to_typed
+
+    with pytest.raises(ConfigError) as error:
+        to_typed(sim.compose(list(overrides)))
+    message = str(error.value)
+    for fragment in fragments:
+        assert fragment in message, message
+
+
 def run(*overrides: str) -> sim.Result:
     return sim.simulate(sim.compose([*QUIET, *overrides]))
 
