@@ -100,9 +100,20 @@ CONFIGS.update({
 
 
 def environment() -> dict[str, str]:
-    """What the exact digests depend on besides the code."""
+    """What the exact digests depend on besides the code: NumPy picks its exp and log
+    kernels by the CPU's vector instructions (AVX2 and AVX-512 round differently in
+    the last bit), so the highest instruction set it dispatches to is part of it."""
     return {"python": ".".join(map(str, sys.version_info[:2])), "numpy": np.__version__,
-            "machine": platform.machine()}
+            "machine": platform.machine(), "numpy_simd": _simd_level()}
+
+
+def _simd_level() -> str:
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # NumPy < 2
+        return "unknown"
+    available = [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+    return available[-1] if available else "baseline"
 
 
 def _values(series: pd.Series) -> tuple[np.ndarray, str]:
