@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -83,7 +84,7 @@ def run(cfg: DictConfig) -> str | None:
 _task_started = False  # errors raised before it are Hydra's, while composing or making the run directory
 
 
-def refuse(error: ConfigError) -> None:
+def refuse(error: ConfigError) -> NoReturn:
     print(f"hospital-sim: {error}", file=sys.stderr)
     raise SystemExit(EXIT_BAD_CONFIG) from None
 
@@ -99,11 +100,16 @@ def check_output_dir(directory: Path, key: str) -> None:
 
 
 def _directory_problem(directory: Path, key: str, error: OSError) -> str:
-    blocking = next((p for p in (directory, *directory.parents) if p.exists() and not p.is_dir()), None)
+    problem = f"{key} = {directory}: cannot be used as the output directory"
+    blocking = _file_in_the_way(directory)
     if blocking is not None:
-        where = "it is a file" if blocking == directory else f"{blocking} is a file"
-        return f"{key} = {directory}: cannot be used as the output directory: {where}, not a directory"
-    return f"{key} = {directory}: cannot be used as the output directory: {error.strerror} ({error.filename})"
+        return f"{problem}: {'it' if blocking == directory else blocking} is a file, not a directory"
+    return f"{problem}: cannot {'write in' if directory.is_dir() else 'create'} it ({error.strerror})"
+
+
+def _file_in_the_way(directory: Path) -> Path | None:
+    """The directory itself or the folder above it that is a file, if one is."""
+    return next((p for p in (directory, *directory.parents) if p.exists() and not p.is_dir()), None)
 
 
 def _remove_if_only_hydra_files(directory: Path, hydra_cfg) -> None:
@@ -123,9 +129,12 @@ def _remove_if_only_hydra_files(directory: Path, hydra_cfg) -> None:
 def _startup_problem(error: Exception) -> str | None:
     """One line for an error Hydra raised before the task ran, or None if it is not a
     configuration error (then it is a bug, shown with its traceback)."""
-    if isinstance(error, OSError) and error.filename:
+    if isinstance(error, OSError) and error.filename:  # making the run (or sweep) directory, writing in it
         key = "hydra.sweep.dir" if {"-m", "--multirun"} & set(sys.argv) else "hydra.run.dir"
-        return _directory_problem(Path(error.filename), key, error)
+        path = Path(error.filename)
+        if _file_in_the_way(path) is not None:
+            return _directory_problem(path, key, error)
+        return f"{key}: cannot write {path} ({error.strerror})"
     return describe_error(error)
 
 
