@@ -139,6 +139,8 @@ def _startup_problem(error: Exception) -> str | None:
 
 
 def main() -> None:
+    global _task_started
+    _task_started = False
     sys.argv[1:] = command_line_overrides(sys.argv[1:])
     wants_tracebacks = "HYDRA_FULL_ERROR" in os.environ
     os.environ.setdefault("HYDRA_FULL_ERROR", "1")
