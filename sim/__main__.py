@@ -3,13 +3,21 @@ its files and report into Hydra's run directory (``results/runs/<timestamp>/`` b
 default). ``python -m sim -m …`` sweeps: each job writes into
 ``results/sweeps/<timestamp>/<job>/``, complete jobs are skipped when the sweep is
 run again into the same directory, and a failed job does not stop the others
-(``sim.sweep``)."""
+(``sim.sweep``).
+
+A configuration error exits with code 2 and one line per problem, whether our checks
+find it or Hydra does while composing (``HYDRA_FULL_ERROR`` is set so that Hydra raises
+its errors instead of printing them; set it yourself to see Hydra's tracebacks)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -17,9 +25,10 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim import sweep
-from sim.config import ConfigError, to_typed
+from sim.config import ConfigError, command_line_overrides, describe_error, to_typed
 from sim.experiment import simulate
 from sim.schema import Config
+from sim.sweep_launch import jobs_fail_alone
 
 EXIT_BAD_CONFIG = 2
 
@@ -48,29 +57,101 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
 
 @hydra.main(config_path="../conf", config_name="config", version_base="1.3")
 def run(cfg: DictConfig) -> str | None:
+    global _task_started
+    _task_started = True
     hydra_cfg = HydraConfig.get()
     overrides = list(hydra_cfg.overrides.task)
     if hydra_cfg.mode == RunMode.MULTIRUN:
         return sweep.run_job(cfg, Path(hydra_cfg.runtime.output_dir), overrides, execute)
+    run_dir = Path(hydra_cfg.runtime.output_dir)
     try:
-        typed = to_typed(cfg)
+        typed = to_typed(cfg, overrides)
+        out = Path(typed.output.dir or run_dir)
+        check_output_dir(out, "output.dir" if typed.output.dir else "hydra.run.dir")
     except ConfigError as error:
-        print(f"hospital-sim: {error}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_CONFIG) from None
-    out = Path(typed.output.dir or hydra_cfg.runtime.output_dir)
+        _remove_if_only_hydra_files(run_dir, hydra_cfg)
+        refuse(error)
     started = time.perf_counter()
     try:
         execute(typed, out, overrides)
     except ConfigError as error:  # found while running, e.g. run.precision_kpis naming no KPI
-        print(f"hospital-sim: {error}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_CONFIG) from None
+        refuse(error)
     sweep.mark_complete(out, typed, overrides, time.perf_counter() - started)
     print(f"results: {out}")
     return None
 
 
+_task_started = False  # errors raised before it are Hydra's, while composing or making the run directory
+
+
+def refuse(error: ConfigError) -> NoReturn:
+    print(f"hospital-sim: {error}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_CONFIG) from None
+
+
+def check_output_dir(directory: Path, key: str) -> None:
+    """Refuse, before anything is simulated, a directory the run could not write into."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        raise ConfigError([_directory_problem(directory, key, error)]) from None
+
+
+def _directory_problem(directory: Path, key: str, error: OSError) -> str:
+    problem = f"{key} = {directory}: cannot be used as the output directory"
+    blocking = _file_in_the_way(directory)
+    if blocking is not None:
+        return f"{problem}: {'it' if blocking == directory else blocking} is a file, not a directory"
+    return f"{problem}: cannot {'write in' if directory.is_dir() else 'create'} it ({error.strerror})"
+
+
+def _file_in_the_way(directory: Path) -> Path | None:
+    """The directory itself or the folder above it that is a file, if one is."""
+    return next((p for p in (directory, *directory.parents) if p.exists() and not p.is_dir()), None)
+
+
+def _remove_if_only_hydra_files(directory: Path, hydra_cfg) -> None:
+    """A refused run leaves no folder behind: Hydra made the run directory and wrote its
+    own files (``.hydra/``, the job's log) before the task could check the config."""
+    hydra_files = {str(hydra_cfg.output_subdir), f"{hydra_cfg.job.name}.log"}
+    try:
+        if any(path.name not in hydra_files for path in directory.iterdir()):
+            return  # a directory that holds anything else was not made for this run only
+        for path in directory.iterdir():
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        directory.rmdir()
+    except OSError:
+        pass
+
+
+def _startup_problem(error: Exception) -> str | None:
+    """One line for an error Hydra raised before the task ran, or None if it is not a
+    configuration error (then it is a bug, shown with its traceback)."""
+    if isinstance(error, OSError) and error.filename:  # making the run (or sweep) directory, writing in it
+        key = "hydra.sweep.dir" if {"-m", "--multirun"} & set(sys.argv) else "hydra.run.dir"
+        path = Path(error.filename)
+        if _file_in_the_way(path) is not None:
+            return _directory_problem(path, key, error)
+        return f"{key}: cannot write {path} ({error.strerror})"
+    return describe_error(error)
+
+
 def main() -> None:
-    run()
+    global _task_started
+    _task_started = False
+    sys.argv[1:] = command_line_overrides(sys.argv[1:])
+    wants_tracebacks = "HYDRA_FULL_ERROR" in os.environ
+    os.environ.setdefault("HYDRA_FULL_ERROR", "1")
+    try:
+        with jobs_fail_alone():  # a sweep's job whose config cannot be composed fails alone
+            run()
+    except Exception as error:
+        problem = None if wants_tracebacks or _task_started else _startup_problem(error)
+        if problem is None:
+            raise
+        refuse(ConfigError([problem]))
 
 
 if __name__ == "__main__":

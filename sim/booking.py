@@ -178,8 +178,9 @@ def check(h: HospitalConfig) -> list[str]:
         problems.append(f"{key}.late_policy = {b.late_policy!r}: allowed: {', '.join(LATE_POLICIES)}")
     if b.early_arrivals not in EARLY_ARRIVALS:
         problems.append(f"{key}.early_arrivals = {b.early_arrivals!r}: allowed: {', '.join(EARLY_ARRIVALS)}")
-    if not (b.late_grace_min >= 0 and math.isfinite(b.late_grace_min)):
-        problems.append(f"{key}.late_grace_min = {b.late_grace_min}: must be a finite number >= 0")
+    if not b.late_grace_min >= 0:  # inf allowed (sim.config.INFINITY_ALLOWED): nobody is ever late
+        problems.append(f"{key}.late_grace_min = {b.late_grace_min}: must be >= 0 minutes (or inf: no booked "
+                        "patient counts as late)")
     unknown = [g for g in b.elderly_age_groups if g not in h.patients.age_groups]
     if b.elderly_priority and unknown:
         problems.append(f"{key}.elderly_age_groups contains {unknown}: age groups are "

@@ -82,7 +82,7 @@ def run_job(cfg: DictConfig, directory: Path, overrides: list[str],
     directory.mkdir(parents=True, exist_ok=True)
     label = f"job {directory.name} ({' '.join(overrides) or 'no overrides'})"
     try:
-        typed = to_typed(cfg)
+        typed = to_typed(cfg, overrides)
     except ConfigError as error:
         return _failed(directory, label, f"hospital-sim: {error}\n")
     if is_complete(directory, config_digest(typed)):

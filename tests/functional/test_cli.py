@@ -1,10 +1,12 @@
 """`python -m sim` end to end, in a subprocess, writing into a temporary directory."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 
 def run_cli(tmp_path, *overrides):
@@ -36,16 +38,69 @@ def test_default_run_directory_is_under_results(tmp_path):
     assert len(runs) == 1 and (runs[0] / "summary.json").is_file()
 
 
-def test_bad_config_exits_non_zero_with_a_message_and_no_traceback(tmp_path):
-    proc = run_cli(tmp_path, "hospital=teaching_demo", "hospital.pharmacy.servers=0")
+def run_folders(tmp_path):
+    runs = tmp_path / "results" / "runs"
+    return list(runs.iterdir()) if runs.is_dir() else []
+
+
+def test_bad_config_exits_2_with_a_message_and_leaves_no_run_folder(tmp_path):
+    """Found by our checks, after Hydra made the run directory: it is removed again."""
+    proc = run_cli(tmp_path, "hospital=teaching_demo", "hospital.pharmacy.servers=0", "hospital.warmup_min=nan")
     assert proc.returncode == 2
-    assert "hospital.pharmacy.servers = 0: must be an integer >= 1" in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert not (tmp_path / "results" / "runs").exists() or not any((tmp_path / "results" / "runs").rglob("*.parquet"))
+    assert proc.stderr.splitlines() == ["hospital-sim: invalid configuration:",
+                                        "  - hospital.warmup_min = nan: must be a finite number"]
+    assert run_folders(tmp_path) == []
 
 
-def test_unknown_key_exits_non_zero(tmp_path):
+def test_error_hydra_raises_exits_2_in_the_same_format(tmp_path):
+    """An unknown key is Hydra's error, raised before our code runs: same format, exit 2,
+    no OmegaConf internals, no traceback, no run folder."""
     proc = run_cli(tmp_path, "hospital.pharmacy.windows=3")
-    assert proc.returncode != 0
-    assert "windows" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "hospital-sim: invalid configuration:",
+        "  - hospital.pharmacy.windows: no such setting; settings of hospital.pharmacy: servers, service, opens"]
+    assert run_folders(tmp_path) == []
+
+
+@pytest.mark.parametrize("setting, problem", [
+    ("output.dir={file}", "output.dir = {file}: cannot be used as the output directory: it is a file, not a "
+                          "directory"),
+    ("hydra.run.dir={file}/run", "hydra.run.dir = {file}/run: cannot be used as the output directory: {file} is a "
+                                 "file, not a directory"),
+    pytest.param("output.dir=/sys/hospital-sim", "output.dir = /sys/hospital-sim: cannot be used as the output "
+                                                 "directory: cannot create it (Operation not permitted)",
+                 marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/sys is Linux's")),
+    pytest.param("output.dir={locked}", "output.dir = {locked}: cannot be used as the output directory: cannot "
+                                        "write in it (Permission denied)",
+                 marks=pytest.mark.skipif(getattr(os, "geteuid", lambda: 1)() == 0, reason="root may write anywhere")),
+])
+def test_output_directory_that_cannot_be_written_is_refused_before_running(tmp_path, setting, problem):
+    file = tmp_path / "a_file"
+    file.write_text("not a directory")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    proc = run_cli(tmp_path, "hospital=teaching_demo", setting.format(file=file, locked=locked))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines()[1].startswith("  - " + problem.format(file=file, locked=locked)), proc.stderr
+    assert "Traceback" not in proc.stderr and "wait_consultation_mean_min" not in proc.stdout  # nothing ran
+
+
+def test_a_refused_run_removes_only_a_directory_holding_nothing_but_hydras_files(tmp_path):
+    """What Hydra wrote before the config was refused goes; a directory with anything
+    else in it (an earlier run's files) is left as it is."""
+    from types import SimpleNamespace
+
+    from sim.__main__ import _remove_if_only_hydra_files
+
+    hydra_cfg = SimpleNamespace(output_subdir=".hydra", job=SimpleNamespace(name="__main__"))
+    for name, keep in (("fresh", False), ("earlier_run", True)):
+        directory = tmp_path / name
+        (directory / ".hydra").mkdir(parents=True)
+        (directory / ".hydra" / "config.yaml").write_text("{}")
+        (directory / "__main__.log").write_text("")
+        if keep:
+            (directory / "summary.json").write_text("{}")
+        _remove_if_only_hydra_files(directory, hydra_cfg)
+        assert directory.exists() == keep
+        assert not keep or (directory / "summary.json").is_file()

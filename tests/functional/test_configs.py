@@ -63,7 +63,7 @@ BAD = [
     (["hospital.arrivals.open_weekdays=[0,7]"], ["open_weekdays contains [7]", "0 (Monday) to 6 (Sunday)"]),
     (["run.days=0"], ["run.days = 0", "integer >= 1"]),
     (["run.replications=0"], ["run.replications = 0"]),
-    (["run.start_date=2026-13-01"], ["run.start_date", "YYYY-MM-DD"]),
+    (["run.start_date=2026-13-01"], ["run.start_date", "months are 01 to 12"]),
     (["hospital=validation_mmc", "run.days=3"], ["must be <= 24:00 when run.days > 1", "set run.days=1"]),
     # caught by the typed schema while composing
     (["hospital.registration.windows=3"], ["windows"]),

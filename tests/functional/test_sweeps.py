@@ -123,3 +123,21 @@ def test_report_of_a_directory_that_is_neither_fails_clearly(tmp_path):
     proc = cli(tmp_path, str(tmp_path), module="sim.report")
     assert proc.returncode == 2
     assert "neither a run directory" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_config_file_with_a_yaml_error_fails_its_job_only(tmp_path):
+    """Hydra composes every job before launching any and used to stop the whole sweep
+    at a broken file; now that job fails, with the file, line and column in one line."""
+    extra = tmp_path / "extra" / "hospital"
+    extra.mkdir(parents=True)
+    (extra / "broken.yaml").write_text("defaults:\n  - teaching_demo\n  - _self_\nname: broken\n"
+                                       "arrivals:\n  daily_volume: [1, 2\n")
+    sweep = tmp_path / "sweep"
+    proc = cli(tmp_path, "--config-dir", str(tmp_path / "extra"), "-m", *SMALL, "run.replications=1",
+               "output.figures=false", "output.report=false", "hospital=broken,teaching_demo", f"hydra.sweep.dir={sweep}")
+    assert proc.returncode == 1, proc.stderr
+    assert "2 job(s): 1 complete" in proc.stdout and "1 failed" in proc.stdout
+    assert (sweep / "1" / "complete.json").is_file()
+    error = (sweep / "0" / "error.txt").read_text().splitlines()
+    assert error[1] == f"  - {extra / 'broken.yaml'}, line 7, column 1: expected ',' or ']', but got '<stream end>' " \
+                       "(while parsing a flow sequence at line 6, column 17)"
