@@ -17,7 +17,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim import sweep
-from sim.config import ConfigError, to_typed
+from sim.config import CONF_DIR, ConfigError, to_typed
 from sim.experiment import simulate
 from sim.schema import Config
 
@@ -46,7 +46,10 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
         print(describe(rule), file=sys.stdout if rule["reached"] else sys.stderr)
 
 
-@hydra.main(config_path="../conf", config_name="config", version_base="1.3")
+# an absolute path: Hydra reads a relative one against the calling file only when this
+# module runs as a script (python -m sim); the hospital-sim console script imports it,
+# and Hydra would then look for a Python package named `conf`
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def run(cfg: DictConfig) -> str | None:
     hydra_cfg = HydraConfig.get()
     overrides = list(hydra_cfg.overrides.task)

@@ -10,6 +10,7 @@ import time
 
 import pandas as pd
 import pytest
+from hydra.types import RunMode
 
 from sim.config import CONF_DIR
 
@@ -123,3 +124,18 @@ def test_report_of_a_directory_that_is_neither_fails_clearly(tmp_path):
     proc = cli(tmp_path, str(tmp_path), module="sim.report")
     assert proc.returncode == 2
     assert "neither a run directory" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in (CONF_DIR / "experiment").glob("*.yaml")))
+def test_named_experiments_write_where_they_say(name):
+    """Each named experiment sweeps into results/sweeps/<its name>/<timestamp>/ (its own
+    hydra.sweep.dir, which conf/config.yaml's default used to override)."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=[f"experiment={name}"], return_hydra_config=True)
+    GlobalHydra.instance().clear()
+    assert cfg.hydra.sweep._get_node("dir")._value() == f"results/sweeps/{name}/${{now:%Y-%m-%d_%H-%M-%S}}"
+    assert cfg.hydra.mode == RunMode.MULTIRUN
