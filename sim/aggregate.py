@@ -25,8 +25,8 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from sim import compare, metrics
-from sim.sweep import ERROR, MARKER
+from sim import compare, metrics, run_files
+from sim.run_files import ERROR, MARKER
 
 COMPLETE, FAILED, INCOMPLETE = "complete", "failed", "incomplete"
 STAT_COLUMNS = ["mean", "sd", "ci_low", "ci_high", "half_width", "rel_half_width", "n"]
@@ -233,8 +233,10 @@ def write_sweep_outputs(sweep_dir: str | Path, jobs: list[Job] | None = None, ba
     table = comparison_table(jobs, baseline)
     if table.empty:
         raise ValueError(f"{sweep_dir}: no complete job to report on")
-    table.to_csv(sweep_dir / "comparison.csv", index=False)
-    table.to_parquet(sweep_dir / "comparison.parquet", index=False)
+    with run_files.written(sweep_dir / "comparison.csv") as path:
+        table.to_csv(path, index=False)
+    with run_files.written(sweep_dir / "comparison.parquet") as path:
+        table.to_parquet(path, index=False)
     complete = [job for job in jobs if job.status == COMPLETE]
     headline = kpis or headline_kpis(complete[0], list(dict.fromkeys(table["kpi"])))
     figures = sweep_figures.draw(table, jobs, headline, sweep_dir / "figures")

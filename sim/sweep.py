@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import time
 import traceback
 from collections.abc import Callable
@@ -29,10 +28,9 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, to_typed
+from sim.run_files import ERROR, MARKER, write_text
 from sim.schema import Config
 
-MARKER = "complete.json"
-ERROR = "error.txt"
 # settings that change where or how a run is computed or shown, never its results
 NOT_RESULTS = ("output", "runner", "compare")
 
@@ -49,20 +47,10 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``path`` so that readers see the old state or the whole new file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 def mark_complete(directory: Path, cfg: Config, overrides: list[str], wall_time_s: float) -> None:
     info = {"finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "finished_unix": time.time(),
             "config_sha256": config_digest(cfg), "overrides": list(overrides), "wall_time_s": round(wall_time_s, 3)}
-    write_atomically(directory / MARKER, json.dumps(info, indent=2) + "\n")
+    write_text(directory / MARKER, json.dumps(info, indent=2) + "\n", sync=True)
 
 
 def is_complete(directory: Path, digest: str | None = None) -> bool:
@@ -103,7 +91,7 @@ def run_job(cfg: DictConfig, directory: Path, overrides: list[str],
 
 
 def _failed(directory: Path, label: str, message: str) -> str:
-    write_atomically(directory / ERROR, message)
+    write_text(directory / ERROR, message, sync=True)
     last = message.strip().splitlines()[-1] if message.strip() else "unknown error"
     print(f"{label}: FAILED: {last} (details: {directory / ERROR})")
     return FAILED
