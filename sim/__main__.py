@@ -61,6 +61,7 @@ def run(cfg: DictConfig) -> str | None:
         print(f"hospital-sim: {error}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_CONFIG) from None
     out = Path(typed.output.dir or hydra_cfg.runtime.output_dir)
+    sweep.writing_into("run", out)
     started = time.perf_counter()
     try:
         execute(typed, out, overrides)
@@ -73,7 +74,11 @@ def run(cfg: DictConfig) -> str | None:
 
 
 def main() -> None:
-    run()
+    try:
+        run()
+    except KeyboardInterrupt:  # Ctrl-C: one line saying what to do, not a traceback
+        print(sweep.interrupted(sys.argv), file=sys.stderr)
+        raise SystemExit(sweep.EXIT_INTERRUPTED) from None
 
 
 if __name__ == "__main__":

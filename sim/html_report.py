@@ -137,7 +137,7 @@ def write_sweep_report(sweep_dir: Path, table: pd.DataFrame, jobs, headline: lis
     parts = [f"<h1>{html.escape(title)}</h1>", f"<p class=\"muted\">{html.escape(str(sweep_dir.resolve()))}</p>",
              f"<p>{len(jobs)} job(s): {len(complete)} complete, {len(failed)} failed, "
              f"{len(jobs) - len(complete) - len(failed)} incomplete. Baseline: "
-             f"<code>{html.escape(' '.join(baseline))}</code>. Differences are scenario − baseline with a 95% interval "
+             f"<code>{html.escape(' '.join(baseline) or 'none (no comparison)')}</code>. Differences are scenario − baseline with a 95% interval "
              "(paired by replication when the jobs share a seed: common random numbers); "
              "<span class=\"sig\">red</span> = significant (the interval excludes 0).</p>"]
     parts += ["<h2>Jobs</h2>", _jobs_table(jobs, varying, table)]

@@ -19,6 +19,9 @@ from pathlib import Path
 
 MARKER = "complete.json"
 ERROR = "error.txt"  # a sweep job that failed: the message or traceback
+# what a run writes besides the marker (README, Output files)
+OUTPUTS = ("visits.parquet", "doctor_sessions.parquet", "complaints.parquet", "kpis.csv", "summary.json",
+           "provenance.json", "config.yaml", "figures", "report.html")
 
 
 def temporary(path: Path) -> Path:
@@ -66,3 +69,11 @@ def unmark(directory: Path) -> None:
     marker = Path(directory) / MARKER
     if marker.is_file():  # (False, not an error, when there is no such directory)
         marker.unlink(missing_ok=True)
+
+
+def clear(directory: Path) -> None:
+    """Remove the marker and every output of a run from ``directory`` (a sweep job that
+    failed: what an earlier run left there would pass for its results)."""
+    unmark(directory)
+    for name in OUTPUTS:
+        remove(Path(directory) / name)
