@@ -8,6 +8,9 @@ per key overridden in any job, holding the value that job ran with), the KPI's m
 standard deviation, 95% interval, relative half-width and n, and its difference from
 the job's baseline with a paired 95% interval (``sim.compare``).
 
+Only the jobs of the sweep that ran last in the directory are gathered (``find_jobs``;
+folders an earlier, different sweep left there are named by ``earlier_jobs``).
+
 A job's baseline is chosen by ``compare.baseline`` (default ``intervention=none``):
 the job whose values of those keys are as given and whose other swept values equal
 the job's own. Jobs with the same seed are compared replication by replication.

@@ -10,12 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from hydra.types import RunMode
 
-from sim import report
+from sim import report, sweep
 from sim.config import CONF_DIR
 
 SMALL = ["hospital=teaching_demo", "run.days=1", "run.replications=3", "output.print_kpis=false",
@@ -101,6 +102,19 @@ def test_interrupted_sweep_says_how_to_resume_and_resumes_with_only_the_unfinish
         else:
             assert info["finished_unix"] >= started  # run now
     assert set(pd.read_csv(sweep / "comparison.csv")["job"]) == {0, 1, 2}
+
+
+def test_interrupted_message_gives_a_command_that_pastes_into_bash(monkeypatch):
+    """A single run's line names its run directory; overrides are quoted for the shell,
+    an earlier hydra.run.dir is replaced, and output.dir (which wins) is kept as it is."""
+    monkeypatch.setattr(sweep, "_writing", {})
+    assert sweep.interrupted(["sim/__main__.py"]) == "interrupted before anything was written"
+    sweep.writing_into("run", Path("results/runs/x y"))
+    line = sweep.interrupted(["/repo/sim/__main__.py", "intervention=[a,b]", "hydra.run.dir=old"])
+    assert line == ("interrupted: the run in results/runs/x y is incomplete; to run it again: "
+                    "python -m sim 'intervention=[a,b]' 'hydra.run.dir=results/runs/x y'")
+    line = sweep.interrupted(["/venv/bin/hospital-sim", "output.dir=out"])
+    assert line.endswith("to run it again: hospital-sim output.dir=out")
 
 
 @pytest.fixture(scope="module")
