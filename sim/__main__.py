@@ -25,7 +25,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim import sweep
-from sim.config import ConfigError, command_line_overrides, describe_error, to_typed
+from sim.config import CONF_DIR, ConfigError, command_line_overrides, describe_error, to_typed
 from sim.experiment import simulate
 from sim.schema import Config
 from sim.sweep_launch import jobs_fail_alone
@@ -55,7 +55,10 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
         print(describe(rule), file=sys.stdout if rule["reached"] else sys.stderr)
 
 
-@hydra.main(config_path="../conf", config_name="config", version_base="1.3")
+# an absolute path: Hydra reads a relative one against the calling file only when this
+# module runs as a script (python -m sim); the hospital-sim console script imports it,
+# and Hydra would then look for a Python package named `conf`
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def run(cfg: DictConfig) -> str | None:
     global _task_started
     _task_started = True
@@ -71,6 +74,7 @@ def run(cfg: DictConfig) -> str | None:
     except ConfigError as error:
         _remove_if_only_hydra_files(run_dir, hydra_cfg)
         refuse(error)
+    sweep.writing_into("run", out)
     started = time.perf_counter()
     try:
         execute(typed, out, overrides)
@@ -141,12 +145,16 @@ def _startup_problem(error: Exception) -> str | None:
 def main() -> None:
     global _task_started
     _task_started = False
+    typed_argv = list(sys.argv)  # as the user typed it: the command to resume with
     sys.argv[1:] = command_line_overrides(sys.argv[1:])
     wants_tracebacks = "HYDRA_FULL_ERROR" in os.environ
     os.environ.setdefault("HYDRA_FULL_ERROR", "1")
     try:
         with jobs_fail_alone():  # a sweep's job whose config cannot be composed fails alone
             run()
+    except KeyboardInterrupt:  # Ctrl-C: one line saying what to do, not a traceback
+        print(sweep.interrupted(typed_argv), file=sys.stderr)
+        raise SystemExit(sweep.EXIT_INTERRUPTED) from None
     except Exception as error:
         problem = None if wants_tracebacks or _task_started else _startup_problem(error)
         if problem is None:

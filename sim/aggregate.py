@@ -8,6 +8,9 @@ per key overridden in any job, holding the value that job ran with), the KPI's m
 standard deviation, 95% interval, relative half-width and n, and its difference from
 the job's baseline with a paired 95% interval (``sim.compare``).
 
+Only the jobs of the sweep that ran last in the directory are gathered (``find_jobs``;
+folders an earlier, different sweep left there are named by ``earlier_jobs``).
+
 A job's baseline is chosen by ``compare.baseline`` (default ``intervention=none``):
 the job whose values of those keys are as given and whose other swept values equal
 the job's own. Jobs with the same seed are compared replication by replication.
@@ -25,8 +28,9 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from sim import compare, metrics
-from sim.sweep import ERROR, MARKER
+from sim import compare, metrics, run_files
+from sim.run_files import ERROR, MARKER
+from sim.sweep import JOB_SWEEP_ID, current_sweep_id
 
 COMPLETE, FAILED, INCOMPLETE = "complete", "failed", "incomplete"
 STAT_COLUMNS = ["mean", "sd", "ci_low", "ci_high", "half_width", "rel_half_width", "n"]
@@ -85,16 +89,41 @@ def _job(directory: Path) -> Job:
     return Job(directory.name, directory, status, overrides, config, choices, finished, error)
 
 
-def find_jobs(sweep_dir: str | Path) -> list[Job]:
+def _job_dirs(sweep_dir: Path) -> list[Path]:
     """Every job directory under ``sweep_dir`` (those with a ``.hydra/``), in job order."""
-    sweep_dir = Path(sweep_dir)
     dirs = [d for d in sweep_dir.iterdir() if (d / ".hydra" / "overrides.yaml").is_file()] if sweep_dir.is_dir() else []
-    jobs = [_job(d) for d in sorted(dirs, key=lambda d: (not d.name.isdigit(), int(d.name) if d.name.isdigit() else 0,
-                                                       d.name))]
+    return sorted(dirs, key=lambda d: (not d.name.isdigit(), int(d.name) if d.name.isdigit() else 0, d.name))
+
+
+def _of_this_sweep(job_dir: Path, identifier: str | None) -> bool:
+    """Whether a job folder was run by the sweep that ran last (``sweep.json``); every
+    folder is, in sweep directories from before sweeps recorded themselves."""
+    if identifier is None:
+        return True
+    try:
+        return (job_dir / JOB_SWEEP_ID).read_text().strip() == identifier
+    except OSError:
+        return False
+
+
+def find_jobs(sweep_dir: str | Path) -> list[Job]:
+    """The jobs of the sweep that ran last in ``sweep_dir``, in job order: folders left
+    by an earlier, different sweep in the same directory are not among them
+    (``earlier_jobs``; ``sim.sweep``)."""
+    sweep_dir = Path(sweep_dir)
+    identifier = current_sweep_id(sweep_dir)
+    jobs = [_job(d) for d in _job_dirs(sweep_dir) if _of_this_sweep(d, identifier)]
     keys = swept_keys(jobs)
     for job in jobs:
         job.values = {key: job.value(key) for key in keys}
     return jobs
+
+
+def earlier_jobs(sweep_dir: str | Path) -> list[str]:
+    """Names of the job folders in ``sweep_dir`` that an earlier, different sweep left."""
+    sweep_dir = Path(sweep_dir)
+    identifier = current_sweep_id(sweep_dir)
+    return [d.name for d in _job_dirs(sweep_dir) if not _of_this_sweep(d, identifier)]
 
 
 def swept_keys(jobs: list[Job]) -> list[str]:
@@ -152,14 +181,46 @@ def baseline_of(job: Job, jobs: list[Job], spec: list[str]) -> Job | None:
 def effective_baseline(jobs: list[Job], baseline: list[str] | None = None) -> list[str]:
     """The baseline spec to use: ``baseline`` or else the jobs' ``compare.baseline``;
     when none of its keys is swept (a parameter sweep without interventions), the first
-    job's value of the first swept key, so that each value is compared with the first."""
+    job's value of the first swept key, so that each value is compared with the first.
+    An empty spec (``--baseline none``, ``compare.baseline=[]``) stays empty: no comparison."""
     complete = [job for job in jobs if job.status == COMPLETE]
     spec = list(baseline) if baseline is not None else baseline_spec(complete[0]) if complete else []
     varying = varying_keys(complete)
-    if not varying or set(_override_values(spec)) & set(varying):
+    if not spec or not varying or set(_override_values(spec)) & set(varying):
         return spec
     key = varying[0]
     return [f"{key}={_override_text(complete[0].values[key])}"]
+
+
+def baseline_problem(jobs: list[Job], spec: list[str]) -> str | None:
+    """Why ``spec`` (``key=value`` strings) cannot be the baseline — it is not of that
+    form, or no complete job has those values — with the values the jobs have; None
+    when some complete job matches (an empty spec asks for no comparison)."""
+    complete = [job for job in jobs if job.status == COMPLETE]
+    if not spec or not complete:
+        return None
+    choices = ", ".join(f"{key}={_override_text(value)}" for key in varying_keys(complete) or swept_keys(complete)
+                        for value in dict.fromkeys(_override_text(job.values[key]) for job in complete))
+    choices = f"choose from {choices or 'the values of the swept keys'}, or none (no comparison)"
+    try:
+        wanted = {key: canonical(value) for key, value in _override_values(list(spec)).items()}
+    except Exception:  # Hydra's override parser: not key=value
+        return f"baseline {' '.join(spec)}: not of the form KEY=VALUE; {choices}"
+    if any(all(canonical(job.value(key)) == value for key, value in wanted.items()) for job in complete):
+        return None
+    return f"baseline {' '.join(spec)} matches no complete job; {choices}"
+
+
+def select_kpis(patterns: list[str], available: list[str]) -> list[str]:
+    """The KPIs of ``available`` that ``patterns`` (names or shell-style patterns) name,
+    in the patterns' order; a ValueError listing the KPIs if a pattern names none."""
+    unknown = [p for p in patterns if not any(fnmatch.fnmatchcase(k, p) for k in available)]
+    if unknown:
+        raise ValueError(f"KPI {', '.join(unknown)}: not among the sweep's KPIs, which are: {', '.join(available)}")
+    chosen: list[str] = []
+    for pattern in patterns:
+        chosen += [k for k in available if fnmatch.fnmatchcase(k, pattern) and k not in chosen]
+    return chosen
 
 
 def _override_text(value) -> str:
@@ -179,7 +240,7 @@ def comparison_table(jobs: list[Job], baseline: list[str] | None = None) -> pd.D
     frames = []
     for job in complete:
         summary = metrics.summarise(kpis[job.name])[STAT_COLUMNS].rename_axis("kpi").reset_index()
-        base = baseline_of(job, jobs, spec)
+        base = baseline_of(job, jobs, spec) if spec else None
         if base is not None and base is not job:
             paired = _seed(base) == _seed(job)
             diff = compare.differences(kpis[base.name], kpis[job.name], paired=paired)
@@ -230,14 +291,20 @@ def write_sweep_outputs(sweep_dir: str | Path, jobs: list[Job] | None = None, ba
 
     sweep_dir = Path(sweep_dir)
     jobs = find_jobs(sweep_dir) if jobs is None else jobs
+    if baseline is not None and (problem := baseline_problem(jobs, baseline)):
+        raise ValueError(problem)  # before anything is overwritten
     table = comparison_table(jobs, baseline)
     if table.empty:
         raise ValueError(f"{sweep_dir}: no complete job to report on")
-    table.to_csv(sweep_dir / "comparison.csv", index=False)
-    table.to_parquet(sweep_dir / "comparison.parquet", index=False)
+    available = list(dict.fromkeys(table["kpi"]))
     complete = [job for job in jobs if job.status == COMPLETE]
-    headline = kpis or headline_kpis(complete[0], list(dict.fromkeys(table["kpi"])))
-    figures = sweep_figures.draw(table, jobs, headline, sweep_dir / "figures")
+    headline = select_kpis(kpis, available) if kpis else headline_kpis(complete[0], available)
+    with run_files.written(sweep_dir / "comparison.csv") as path:
+        table.to_csv(path, index=False)
+    with run_files.written(sweep_dir / "comparison.parquet") as path:
+        table.to_parquet(path, index=False)
+    with run_files.written(sweep_dir / "figures") as drawing:  # (no figure of another baseline stays)
+        figures = [sweep_dir / "figures" / path.name for path in sweep_figures.draw(table, jobs, headline, drawing)]
     spec = effective_baseline(jobs, baseline)
     report = html_report.write_sweep_report(sweep_dir, table, jobs, headline, figures, spec)
     return {"table": sweep_dir / "comparison.csv", "report": report}

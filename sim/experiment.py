@@ -21,7 +21,16 @@ import pandas as pd
 import yaml
 from omegaconf import DictConfig
 
-from sim import complaint_metrics, complaints, metrics, precision, provenance, runners, tables
+from sim import (
+    complaint_metrics,
+    complaints,
+    metrics,
+    precision,
+    provenance,
+    run_files,
+    runners,
+    tables,
+)
 from sim.config import ConfigError, to_typed
 from sim.figure_data import FigureData
 from sim.model import concat_columns, replication_days
@@ -159,28 +168,51 @@ class Result:
         return self._config_yaml
 
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
-        """Write the run's files into ``directory`` (created if needed)."""
+        """Write the run's files into ``directory`` (created if needed). Its completion
+        marker and report are removed first (they describe an earlier run), every file is
+        written under a temporary name and renamed into place (``sim.run_files``), and
+        tables or figures of an earlier run that this call does not write are removed,
+        so the directory never mixes two runs."""
         from sim import report  # matplotlib is only needed when saving
 
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        if self.streamed_to is not None:  # written while the run went
-            from sim.stream import TABLES
-            if save_visits and out.resolve() != self.streamed_to.resolve():
-                for name in TABLES:
-                    shutil.copytree(self.streamed_to / f"{name}.parquet", out / f"{name}.parquet",
-                                    dirs_exist_ok=True)
-        elif save_visits:
-            self.visits.to_parquet(out / "visits.parquet", index=False)
-            self.doctor_sessions.to_parquet(out / "doctor_sessions.parquet", index=False)
-        self.complaints.to_parquet(out / "complaints.parquet", index=False)
-        self.kpis.to_csv(out / "kpis.csv", index=False)
-        (out / "summary.json").write_text(json.dumps(summary_dict(self.summary), indent=2) + "\n")
-        (out / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
-        (out / "config.yaml").write_text(self.config_yaml)
+        run_files.unmark(out)
+        run_files.remove(out / "report.html")
+        self._save_tables(out, save_visits)
+        with run_files.written(out / "complaints.parquet") as path:
+            self.complaints.to_parquet(path, index=False)
+        with run_files.written(out / "kpis.csv") as path:
+            self.kpis.to_csv(path, index=False)
+        run_files.write_text(out / "summary.json", json.dumps(summary_dict(self.summary), indent=2) + "\n")
+        run_files.write_text(out / "provenance.json", json.dumps(self.provenance, indent=2) + "\n")
+        run_files.write_text(out / "config.yaml", self.config_yaml)
         if figures:
-            report.save_figures(self, out / "figures")
+            with run_files.written(out / "figures") as path:
+                report.save_figures(self, path)
+        else:
+            run_files.remove(out / "figures")
         return out
+
+    def _save_tables(self, out: Path, save_visits: bool) -> None:
+        """visits.parquet and doctor_sessions.parquet: written from the frames, copied
+        from where a streamed run wrote them, or left where they were streamed."""
+        from sim.stream import TABLES
+
+        frames = {"visits": self.visits, "doctor_sessions": self.doctor_sessions}
+        streamed_here = self.streamed_to is not None and out.resolve() == self.streamed_to.resolve()
+        for name in TABLES:
+            path = out / f"{name}.parquet"
+            if streamed_here:
+                continue  # written there while the run went
+            if not save_visits:
+                run_files.remove(path)
+            elif self.streamed_to is not None:
+                with run_files.written(path) as copy:
+                    shutil.copytree(self.streamed_to / path.name, copy, ignore=shutil.ignore_patterns(".*"))
+            else:
+                with run_files.written(path) as temporary:
+                    frames[name].to_parquet(temporary, index=False)
 
 
 def config_to_yaml(config: Config) -> str:
@@ -203,9 +235,13 @@ def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: 
              directory: str | Path | None = None) -> Result:
     """Run every replication of a composed config and return its tables. With
     ``output.stream`` (and ``output.save_visits``) the visits are written into
-    ``directory`` (default ``output.dir``) as the days are simulated."""
+    ``directory`` (default ``output.dir``) as the days are simulated. ``directory``
+    (where the run's files will go) loses its completion marker at once: from now on
+    it holds an unfinished run (``sim.run_files``)."""
     started = time.perf_counter()
     typed = to_typed(cfg)
+    if directory is not None:
+        run_files.unmark(Path(directory))
     stream_to = _stream_directory(typed, directory)
     if progress is None:
         progress = typed.output.progress
@@ -258,6 +294,7 @@ def _stream_directory(cfg: Config, directory: str | Path | None) -> Path | None:
 
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
+    run_files.unmark(path)
     prepare(path)
     return path
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim import metrics
+from sim import metrics, run_files
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 75em; padding: 0 1em; color: #222; }
@@ -108,7 +108,7 @@ def write_run_report(directory: str | Path) -> Path:
     parts += ["<h2>All KPIs</h2>", _table(SUMMARY_HEADER, _summary_rows(summary, list(summary.index)))]
     parts += _configuration((directory / "config.yaml").read_text(), provenance)
     path = directory / "report.html"
-    path.write_text(_page(f"hospital-sim: {config.hospital.name}", "\n".join(parts)))
+    run_files.write_text(path, _page(f"hospital-sim: {config.hospital.name}", "\n".join(parts)))
     return path
 
 
@@ -137,7 +137,7 @@ def write_sweep_report(sweep_dir: Path, table: pd.DataFrame, jobs, headline: lis
     parts = [f"<h1>{html.escape(title)}</h1>", f"<p class=\"muted\">{html.escape(str(sweep_dir.resolve()))}</p>",
              f"<p>{len(jobs)} job(s): {len(complete)} complete, {len(failed)} failed, "
              f"{len(jobs) - len(complete) - len(failed)} incomplete. Baseline: "
-             f"<code>{html.escape(' '.join(baseline))}</code>. Differences are scenario − baseline with a 95% interval "
+             f"<code>{html.escape(' '.join(baseline) or 'none (no comparison)')}</code>. Differences are scenario − baseline with a 95% interval "
              "(paired by replication when the jobs share a seed: common random numbers); "
              "<span class=\"sig\">red</span> = significant (the interval excludes 0).</p>"]
     parts += ["<h2>Jobs</h2>", _jobs_table(jobs, varying, table)]
@@ -158,7 +158,7 @@ def write_sweep_report(sweep_dir: Path, table: pd.DataFrame, jobs, headline: lis
         parts.append(f"<details><summary>config.yaml of job {complete[0].name} ({html.escape(labels[complete[0].name])})"
                      f"</summary><pre>{html.escape(text)}</pre></details>")
     path = sweep_dir / "report.html"
-    path.write_text(_page(f"hospital-sim sweep {sweep_dir.name}", "\n".join(parts)))
+    run_files.write_text(path, _page(f"hospital-sim sweep {sweep_dir.name}", "\n".join(parts)))
     return path
 
 

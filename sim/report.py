@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -90,12 +91,17 @@ def _render(result, directory: Path, figures) -> None:
     theirs, ours = figures[1::2], figures[0::2]
     sys.stdout.flush()  # what is buffered would otherwise be written by both processes
     sys.stderr.flush()
-    child = multiprocessing.get_context("fork").Process(target=_draw, args=(result, directory, theirs))
+    child = multiprocessing.get_context("fork").Process(target=_draw_in_child, args=(result, directory, theirs))
     child.start()
     _draw(result, directory, ours)
     child.join()
     if child.exitcode != 0:
         _draw(result, directory, theirs)
+
+
+def _draw_in_child(result, directory: Path, figures) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
+    _draw(result, directory, figures)
 
 
 def _can_fork() -> bool:
@@ -114,10 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.report", description=main.__doc__)
     parser.add_argument("directory", type=Path, help="a sweep directory (results/sweeps/...) or a run directory")
     parser.add_argument("--baseline", nargs="+", metavar="KEY=VALUE",
-                        help="the comparator's values, e.g. intervention=none (default: compare.baseline of the jobs)")
-    parser.add_argument("--kpis", nargs="+", metavar="KPI", help="KPIs to draw and show first (default: "
-                        "compare.headline_kpis)")
+                        help="the comparator's values, e.g. intervention=none (default: compare.baseline of the "
+                        "jobs); none: no comparison")
+    parser.add_argument("--kpis", nargs="+", metavar="KPI", help="KPIs (names or shell-style patterns) to draw and "
+                        "show first (default: compare.headline_kpis)")
     args = parser.parse_args(argv)
+    if args.baseline == ["none"]:
+        args.baseline = []  # no comparison: the difference columns stay empty
     if (args.directory / "kpis.csv").is_file():
         print(f"report: {html_report.write_run_report(args.directory)}")
         return 0
@@ -132,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     incomplete = [job for job in jobs if job.status == aggregate.INCOMPLETE]
     print(f"{len(jobs)} job(s): {len(jobs) - len(failed) - len(incomplete)} complete, {len(failed)} failed, "
           f"{len(incomplete)} incomplete")
+    earlier = aggregate.earlier_jobs(args.directory)
+    if earlier:
+        print(f"not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep")
     print(f"comparison: {written['table']}\nreport: {written['report']}")
     return 1 if failed else 0
 

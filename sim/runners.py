@@ -14,7 +14,9 @@ replications, and the caller puts the outputs back in replication order.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -44,8 +46,29 @@ def open_executor(cfg: Config, tasks: int) -> Iterator[Executor | None]:
     elif is_serial(cfg, tasks):
         yield None
     else:
-        with ProcessPoolExecutor(max_workers=local_workers(cfg.run.jobs, tasks)) as pool:
+        with _process_pool(local_workers(cfg.run.jobs, tasks)) as pool:
             yield pool
+
+
+@contextmanager
+def _process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers leave Ctrl-C to this process: on an error or an
+    interrupt here, the replications not started are cancelled and the workers stopped
+    at once (each would otherwise print its own traceback, and the pool would finish
+    every queued replication before letting go)."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager

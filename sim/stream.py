@@ -11,10 +11,16 @@ horizon. Each replication appends one row group per simulated day to a file that
 closes every ``DAYS_PER_FILE`` days; files are named ``r<replication>-<part>.parquet``
 (zero-padded), so reading the directory gives the rows in replication and day order,
 exactly the table of a run that keeps its visits (tested).
+
+A file being written has a hidden temporary name (``.r…parquet.tmp``, which Parquet
+dataset readers and ``*.parquet`` globs skip) and gets its own name when it is closed,
+footer written: a run killed mid-way leaves a directory that reads as the parts it
+finished, never a file without a footer that would break reading the whole folder.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +29,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from sim import run_files
 
 TABLES = ("visits", "doctor_sessions")
 DAYS_PER_FILE = 30
@@ -49,18 +57,21 @@ class DayWriter:
         self.replication = replication
         self.frame = frame
         self.writer: pq.ParquetWriter | None = None
+        self.path: Path | None = None  # of the open file, once named
         self.days = 0
 
     def write(self, columns: dict[str, np.ndarray]) -> None:
         table = pa.Table.from_pandas(self.frame(columns), preserve_index=False)
         if self.days % DAYS_PER_FILE == 0:
             self.close()
-            path = self.folder / f"r{self.replication:06d}-{self.days // DAYS_PER_FILE:06d}.parquet"
-            self.writer = pq.ParquetWriter(path, table.schema)
+            self.path = self.folder / f"r{self.replication:06d}-{self.days // DAYS_PER_FILE:06d}.parquet"
+            self.writer = pq.ParquetWriter(run_files.temporary(self.path), table.schema)
         self.writer.write_table(table)
         self.days += 1
 
     def close(self) -> None:
+        """Finish the open file (its footer) and give it its name: whole days only."""
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+            os.replace(run_files.temporary(self.path), self.path)

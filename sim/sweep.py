@@ -11,6 +11,16 @@ results: not output, runner, comparison settings or ``run.jobs``). A job that fa
 writes ``error.txt`` (the message or traceback) into its directory and the sweep goes
 on; at the end ``SweepSummary`` prints how many jobs are complete, were skipped or
 failed, writes the sweep's comparison table and report, and exits 1 if any failed.
+
+A sweep directory reused for a different sweep (other overrides or swept values) may
+still hold job folders of the earlier one. So the sweep writes ``sweep.json`` (an
+identifier of its definition: the command's overrides and the sweeper's parameters)
+when it starts, each of its jobs copies that identifier into ``.hydra/sweep_id``,
+and the comparison and report take only the jobs of the sweep that ran last
+(``sim.aggregate.find_jobs``).
+
+Ctrl-C prints one line — what was left incomplete and the command that resumes it —
+and exits 130 (``interrupted``).
 """
 
 from __future__ import annotations
@@ -19,24 +29,31 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
+import shlex
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config import ConfigError, to_typed
+from sim.run_files import ERROR, MARKER, clear, write_text
 from sim.schema import Config
 
-MARKER = "complete.json"
-ERROR = "error.txt"
 # settings that change where or how a run is computed or shown, never its results
 NOT_RESULTS = ("output", "runner", "compare")
 
 COMPLETED, SKIPPED, FAILED = "completed", "skipped", "failed"
+SWEEP_FILE = "sweep.json"  # in the sweep directory: which sweep ran there last
+JOB_SWEEP_ID = ".hydra/sweep_id"  # in a job directory: the sweep it was last run by
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+# where this process is writing, for the message when it is interrupted: set when a
+# run or a sweep starts ("run" or "sweep" -> directory)
+_writing: dict[str, Path] = {}
 
 
 def config_digest(cfg: Config) -> str:
@@ -49,20 +66,10 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``path`` so that readers see the old state or the whole new file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 def mark_complete(directory: Path, cfg: Config, overrides: list[str], wall_time_s: float) -> None:
     info = {"finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "finished_unix": time.time(),
             "config_sha256": config_digest(cfg), "overrides": list(overrides), "wall_time_s": round(wall_time_s, 3)}
-    write_atomically(directory / MARKER, json.dumps(info, indent=2) + "\n")
+    write_text(directory / MARKER, json.dumps(info, indent=2) + "\n", sync=True)
 
 
 def is_complete(directory: Path, digest: str | None = None) -> bool:
@@ -80,11 +87,12 @@ def run_job(cfg: DictConfig, directory: Path, overrides: list[str],
     directory, overrides)`` and marked complete; any error is written to ``error.txt``
     and reported, never raised, so that the other jobs still run."""
     directory.mkdir(parents=True, exist_ok=True)
+    _stamp(directory)
     label = f"job {directory.name} ({' '.join(overrides) or 'no overrides'})"
     try:
         typed = to_typed(cfg, overrides)
     except ConfigError as error:
-        return _failed(directory, label, f"hospital-sim: {error}\n")
+        return fail_job(directory, label, f"hospital-sim: {error}\n")
     if is_complete(directory, config_digest(typed)):
         print(f"{label}: already complete, skipped")
         return SKIPPED
@@ -95,26 +103,88 @@ def run_job(cfg: DictConfig, directory: Path, overrides: list[str],
     try:
         execute(typed, directory, overrides)
     except ConfigError as error:  # e.g. run.precision_kpis names no KPI of this run
-        return _failed(directory, label, f"hospital-sim: {error}\n")
+        return fail_job(directory, label, f"hospital-sim: {error}\n")
     except Exception:  # one job's failure must not stop the sweep: record it and go on
-        return _failed(directory, label, traceback.format_exc())
+        return fail_job(directory, label, traceback.format_exc())
     mark_complete(directory, typed, overrides, time.perf_counter() - started)
     return COMPLETED
 
 
-def _failed(directory: Path, label: str, message: str) -> str:
-    write_atomically(directory / ERROR, message)
+def fail_job(directory: Path, label: str, message: str) -> str:
+    """Record a job that failed: no marker, no earlier outputs, ``error.txt``."""
+    clear(directory)  # what an earlier run left here must not pass for this job's results
+    write_text(directory / ERROR, message, sync=True)
     last = message.strip().splitlines()[-1] if message.strip() else "unknown error"
     print(f"{label}: FAILED: {last} (details: {directory / ERROR})")
     return FAILED
 
 
+def sweep_id(config: DictConfig) -> str:
+    """An identifier of a sweep's definition: the command's overrides and the sweeper's
+    parameters (a named experiment's). The same command gives the same identifier, so a
+    resumed sweep keeps the jobs its earlier attempts finished."""
+    params = OmegaConf.select(config, "hydra.sweeper.params", default=None)
+    definition = {"overrides": list(config.hydra.overrides.task),
+                  "params": OmegaConf.to_container(params, resolve=False) if params is not None else None}
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def current_sweep_id(sweep_dir: Path) -> str | None:
+    """The identifier of the sweep that ran last in ``sweep_dir`` (None before sweeps recorded one)."""
+    try:
+        return json.loads((Path(sweep_dir) / SWEEP_FILE).read_text())["sweep_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _stamp(directory: Path) -> None:
+    """Record in a job's directory which sweep ran it (the one in its sweep directory)."""
+    try:
+        sweep_dir = Path(HydraConfig.get().sweep.dir)
+    except ValueError:  # not launched by Hydra
+        return
+    identifier = current_sweep_id(sweep_dir)
+    if identifier is not None:
+        (directory / JOB_SWEEP_ID).parent.mkdir(exist_ok=True)
+        write_text(directory / JOB_SWEEP_ID, identifier + "\n")
+
+
+def writing_into(kind: str, directory: Path) -> None:
+    """Note where this process writes (``kind`` "run" or "sweep"), for ``interrupted``."""
+    _writing[kind] = Path(directory)
+
+
+def interrupted(argv: list[str]) -> str:
+    """The line printed on Ctrl-C: what was left incomplete, and the command (``argv``
+    with the directory made explicit) that resumes it."""
+    program = "hospital-sim" if Path(argv[0]).name == "hospital-sim" else "python -m sim"
+    if "sweep" in _writing:
+        directory, key, action = _writing["sweep"], "hydra.sweep.dir", "resume it (complete jobs are skipped)"
+    elif "run" in _writing:
+        directory, key, action = _writing["run"], "hydra.run.dir", "run it again"
+    else:
+        return "interrupted before anything was written"
+    args = [arg for arg in argv[1:] if not arg.lstrip("+").startswith(f"{key}=")]
+    if not any(arg.lstrip("+").startswith("output.dir=") for arg in args):  # (which would win)
+        args.append(f"{key}={directory}")
+    command = " ".join([program, *(shlex.quote(arg) for arg in args)])
+    what = "sweep" if key == "hydra.sweep.dir" else "run"
+    return f"interrupted: the {what} in {directory} is incomplete; to {action}: {command}"
+
+
 class SweepSummary(Callback):
-    """Hydra callback (conf/config.yaml): after a sweep, summarise its jobs, write the
-    comparison table and report, and exit non-zero if a job failed."""
+    """Hydra callback (conf/config.yaml): record which sweep runs in the sweep directory;
+    after it, summarise its jobs, write the comparison table and report, and exit
+    non-zero if a job failed."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
         self._started = time.time()
+        sweep_dir = Path(config.hydra.sweep.dir)
+        writing_into("sweep", sweep_dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        info = {"sweep_id": sweep_id(config), "overrides": list(config.hydra.overrides.task),
+                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        write_text(sweep_dir / SWEEP_FILE, json.dumps(info, indent=2) + "\n", sync=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
         from sim import aggregate
@@ -130,7 +200,14 @@ class SweepSummary(Callback):
               f"{len(jobs) - len(complete) - len(failed)} incomplete")
         for job in failed:
             print(f"  FAILED job {job.name}: {job.error_line} (see {job.directory / ERROR})")
+        earlier = aggregate.earlier_jobs(sweep_dir)
+        if earlier:
+            print(f"  not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep "
+                  "in this directory")
         if complete:
+            problem = aggregate.baseline_problem(jobs, aggregate.effective_baseline(jobs))
+            if problem:
+                print(f"  no differences computed: compare.{problem}")
             try:
                 written = aggregate.write_sweep_outputs(sweep_dir, jobs)
                 print(f"comparison: {written['table']}\nreport: {written['report']}")

@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim import sweep
 from sim.config import ConfigError, describe_error
+from sim.run_files import write_text
 
 CORE_PLUGINS = "hydra._internal.core_plugins"
 
@@ -90,10 +91,10 @@ def _record_failure(master: DictConfig, index: int, overrides: Sequence[str], pr
     (directory / ".hydra").mkdir(parents=True, exist_ok=True)
     (directory / ".hydra" / "overrides.yaml").write_text(OmegaConf.to_yaml(list(overrides)))
     (directory / ".hydra" / "config.yaml").write_text("{}\n")  # nothing could be composed
-    (directory / sweep.MARKER).unlink(missing_ok=True)
-    sweep.write_atomically(directory / sweep.ERROR, f"hospital-sim: {ConfigError([problem])}\n")
-    print(f"job {directory.name} ({' '.join(overrides)}): FAILED: {problem} "
-          f"(details: {directory / sweep.ERROR})")
+    identifier = sweep.current_sweep_id(Path(master.hydra.sweep.dir))
+    if identifier is not None:  # the job belongs to this sweep (sim.aggregate reports it)
+        write_text(directory / sweep.JOB_SWEEP_ID, identifier + "\n")
+    sweep.fail_job(directory, f"job {directory.name} ({' '.join(overrides)})", f"hospital-sim: {ConfigError([problem])}\n")
     return JobReturn(overrides=list(overrides), status=JobStatus.COMPLETED, _return_value=sweep.FAILED)
 
 

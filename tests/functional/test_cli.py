@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -104,3 +105,30 @@ def test_a_refused_run_removes_only_a_directory_holding_nothing_but_hydras_files
         _remove_if_only_hydra_files(directory, hydra_cfg)
         assert directory.exists() == keep
         assert not keep or (directory / "summary.json").is_file()
+
+
+def console_script(name: str) -> list[str]:
+    """The installed console script ``name`` (beside this Python, as ``pip install -e .``
+    puts it), or else what its wrapper does: import the entry point and call it."""
+    installed = Path(sys.executable).with_name(name)
+    if installed.is_file():
+        return [str(installed)]
+    module, function = {"hospital-sim": ("sim.__main__", "main"), "hospital-sim-report": ("sim.report", "main")}[name]
+    return [sys.executable, "-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
+
+
+def test_console_scripts_work_from_any_directory(tmp_path):
+    """`hospital-sim` imports sim.__main__ rather than running it as a script, so Hydra
+    must find conf/ by an absolute path (it used to fail with "Primary config module
+    'conf' not found" from every directory); `hospital-sim-report` rewrites the report."""
+    out = tmp_path / "run"
+    proc = subprocess.run([*console_script("hospital-sim"), "hospital=teaching_demo", "run.days=1",
+                           "run.replications=1", "output.figures=false", "output.print_kpis=false",
+                           f"hydra.run.dir={out}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "complete.json").is_file() and (out / "visits.parquet").is_file()
+    (out / "report.html").unlink()
+    report = subprocess.run([*console_script("hospital-sim-report"), str(out)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert report.returncode == 0, report.stderr
+    assert (out / "report.html").is_file()

@@ -10,6 +10,7 @@ import json
 import math
 import subprocess
 import sys
+import time
 import tracemalloc
 
 import numpy as np
@@ -17,8 +18,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import stream
+from sim import run_files, stream
 from sim.running_kpis import WaitHistogram
+from sim.sweep import mark_complete
 from tests.conftest import run
 
 BIN_MIN = 1 / WaitHistogram.BINS_PER_MIN
@@ -114,6 +116,36 @@ def test_cli_stream_writes_the_run_files(tmp_path):
         assert (out / name).is_file(), name
     assert pd.read_parquet(out / "visits.parquet")["replication"].nunique() == 2
     assert json.loads((out / "summary.json").read_text())["visits"]["n"] == 2
+
+
+def test_a_streamed_rerun_killed_mid_way_reads_and_is_not_complete(tmp_path):
+    """A streamed run killed (SIGKILL: no clean-up) while it writes into the directory
+    of an earlier complete run: the earlier run's marker is gone, and visits.parquet
+    reads as the whole 30-day parts finished, the open part (no footer yet) hidden
+    under a temporary name. It used to keep the marker and leave a footerless file
+    that broke pandas.read_parquet on the folder."""
+    out = tmp_path / "run"
+    earlier = run("hospital=teaching_demo", "run.days=2", "run.replications=1", "output.stream=true",
+                  f"output.dir={out}")
+    earlier.save(out, figures=False)
+    mark_complete(out, earlier.config, [], 0.0)
+    process = subprocess.Popen([sys.executable, "-m", "sim", "hospital=teaching_demo", "run.days=3000",
+                                "run.replications=1", "run.jobs=1", "output.stream=true", "output.progress=false",
+                                f"hydra.run.dir={out}"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    folder = out / "visits.parquet"
+    first, second = folder / "r000000-000000.parquet", run_files.temporary(folder / "r000000-000001.parquet")
+    deadline = time.monotonic() + 120
+    try:  # until the first part is closed and the second is being written
+        while not (first.exists() and second.exists()) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        process.kill()
+        process.wait()
+    assert first.exists() and second.exists(), "the run ended before it could be killed mid-way"
+    assert not (out / "complete.json").exists()
+    days = sorted(pd.read_parquet(folder)["day"].unique())
+    assert days == list(range(len(days))) and len(days) % stream.DAYS_PER_FILE == 0 and days, days
 
 
 def _peak_traced_mb(days: int) -> float:
