@@ -13,7 +13,7 @@ import simpy
 
 from sim import booking, registration
 from sim.clock import MINUTES_PER_DAY, parse_clock
-from sim.doctors import ConsultQueue, Doctor, doctor_day
+from sim.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
 from sim.patients import DayPatients
 from sim.process import LeanProcess
 from sim.recorder import NO_SHOW, SessionLog, Stage, VisitLog
@@ -25,14 +25,23 @@ _load = attrgetter("load")
 
 
 class Department:
-    """Where a department's patients queue for its doctors."""
+    """Where a department's patients queue for its doctors.
+
+    A patient who chooses a doctor (shortest queue, or at random) chooses among the
+    doctors still at work: a doctor who has gone home for the day is never chosen
+    while a colleague is at work, so nobody is turned away while a doctor who could
+    see them is there. A booked patient queues for the doctor of their slot, and with
+    ``review_same_doctor`` a returning patient for the doctor who saw them (or their
+    pool): only that doctor can take them.
+    """
 
     def __init__(self, name: str, queues: list[ConsultQueue], doctors: list[Doctor], assignment: str,
-                 review_same_doctor: bool):
+                 review_same_doctor: bool, give_ups: GiveUps):
         self.name = name
         self.queues = queues
         self.assignment = assignment
         self.review_same_doctor = review_same_doctor
+        self.give_ups = give_ups
         self.queue_of_doctor = {}
         for queue in queues:
             for doctor in queue.doctors:
@@ -44,11 +53,29 @@ class Department:
         if len(queues) == 1:
             return queues[0]
         if self.assignment == "random":
-            return queues[int(draw * len(queues))]
-        # shortest queue (fewest waiting or being seen); ties go round-robin so no doctor
-        # is always first choice: min() keeps the first of equals, counting from visit % n
+            return self._random_queue(draw)
+        # shortest queue (fewest waiting or being seen; a closed queue's load is infinite),
+        # counting only patients still waiting; ties go round-robin so no doctor is always
+        # first choice: min() keeps the first of equals, counting from visit % n
+        give_ups = self.give_ups
+        deadlines = give_ups.deadlines
+        if deadlines and deadlines[0][0] < give_ups.env.now:
+            give_ups.settle(give_ups.env.now)
         first = visit % len(queues)
         return min(queues[first:] + queues[:first], key=_load)
+
+    def _random_queue(self, draw: float) -> ConsultQueue:
+        """The queue of a doctor drawn at random among those still at work."""
+        queues = self.queues
+        scaled = draw * len(queues)
+        queue = queues[int(scaled)]
+        if not queue.closed:
+            return queue
+        at_work = [q for q in queues if not q.closed]
+        if not at_work:
+            return queue
+        # the fraction of the scaled draw is uniform and independent of the queue drawn
+        return at_work[int((scaled % 1.0) * len(at_work))]
 
     def review_queue(self, visit: int, doctor_id: int, draw: float) -> ConsultQueue:
         if self.review_same_doctor:
@@ -110,20 +137,29 @@ class OpenDay:
         self.result_delay = {name: values.tolist() for name, values in patients.result_delay.items()}
         self.exams_needed = _exams_needed(list(hospital.exams), patients.exams, size)
 
+    def close(self) -> None:
+        """The day is over: forget the deadlines still pending. Each refers to its
+        queue, which refers back to them (a reference cycle); cleared, the day's
+        objects are freed by reference counting at once instead of at the garbage
+        collector's next full collection (memory grew ~1.5 MB a simulated day)."""
+        for department in self.departments:
+            department.give_ups.deadlines.clear()
+
     def _queue_discipline(self, hospital: HospitalConfig, bookings: booking.DayBookings):
         """A factory of the doctors' queues: plain first come, first served unless
         appointments or elderly priority need the slot-aware discipline."""
         rules = hospital.consultation_queue
         if not booking.uses_slots(hospital.booking):
-            return lambda doctors, sessions: ConsultQueue(self.env, doctors, sessions, rules.review_priority)
+            return lambda doctors, sessions, give_ups: ConsultQueue(self.env, doctors, sessions, rules.review_priority,
+                                                                    give_ups)
         b = hospital.booking
         slot_time = bookings.slot_time.tolist()
         slot_priority = bookings.slot_priority.tolist()
         elderly_codes = [i for i, g in enumerate(hospital.patients.age_groups) if g in b.elderly_age_groups]
         elderly = (b.elderly_priority & np.isin(self.patients.age_group, elderly_codes)).tolist()
         see_early = b.early_arrivals == "seen_if_free"
-        return lambda doctors, sessions: SlotQueue(self.env, doctors, sessions, rules.review_priority, slot_time,
-                                                   slot_priority, elderly, see_early)
+        return lambda doctors, sessions, give_ups: SlotQueue(self.env, doctors, sessions, rules.review_priority,
+                                                             give_ups, slot_time, slot_priority, elderly, see_early)
 
     def _open_departments(self, hospital: HospitalConfig, day_start: float,
                           bookings: booking.DayBookings) -> list[Department]:
@@ -135,15 +171,16 @@ class OpenDay:
         for name, cfg in hospital.departments.items():
             sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in cfg.sessions]
             doctors = [Doctor(doctor_id, name) for doctor_id in doctor_ids[name]]
+            give_ups = GiveUps(env, self.log, self.stages["consultation"])
             if cfg.assignment == "pooled":
-                queues = [make_queue(doctors, sessions)]
+                queues = [make_queue(doctors, sessions, give_ups)]
             else:
-                queues = [make_queue([d], sessions) for d in doctors]
+                queues = [make_queue([d], sessions, give_ups) for d in doctors]
             for queue in queues:
                 for doctor in queue.doctors:
                     day = doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
                                      self.log, self.sessions_log, rules.rush_per_waiting_patient, rules.rush_min_factor)
                     simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
                     doctor.day = day
-            departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor))
+            departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor, give_ups))
         return departments

@@ -31,6 +31,7 @@ def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns,
     env.process(_open_doors(env, open_day))
     with _cyclic_gc_paused():
         env.run()
+    open_day.close()
     return open_day.log.columns(), open_day.sessions_log.columns()
 
 

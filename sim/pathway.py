@@ -33,12 +33,12 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         queue = department.queue_of_doctor[slot_doctor]
     else:
         queue = department.choose_queue(visit, day.assignment_draw[visit])
-    if queue.doctors_at_work == 0:  # the doctors have gone home
+    if queue.doctors_at_work == 0:  # the doctors who could see this patient have gone home
         log.outcome[visit] = CLINIC_CLOSED
         log.departure[visit] = env.now
         return
     doctor = yield queue.join(visit, review=False, deadline=env.now + day.deadline_after[visit])
-    if doctor is None:  # left without being seen (the doctor recorded when)
+    if doctor is None:  # left without being seen (``sim.doctors.GiveUps`` recorded when)
         return
 
     paying_at_cashier = not day.mobile_payment[visit]

@@ -16,15 +16,20 @@ When a doctor is free they call, in this order:
 
 Three heaps keep the three groups; each call looks at their tops only. Departments
 without bookings or elderly priority use the plain ``sim.doctors.ConsultQueue``.
+
+At a session's end the patients owed overtime are the returning patients, the booked
+patients whose slot has come (every slot of the session that ends) and the walk-ins
+then waiting, called in the order above; a booked patient who came early for a slot
+of a later session waits for that session (``sim.doctors``).
 """
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 
 import simpy
 
-from sim.doctors import REVIEW, ConsultQueue, Doctor
+from sim.doctors import INF, REVIEW, ConsultQueue, Doctor, GiveUps
 
 # A slot is due when now >= slot time; times reached by timeouts can differ from the
 # slot time in the last bit, so "due" allows this much.
@@ -35,9 +40,9 @@ class SlotQueue(ConsultQueue):
     """Patients waiting for a doctor (or pool), called by slot, then walk-ins."""
 
     def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
-                 review_priority: bool, slot_time: list[float], slot_priority: list[bool], elderly: list[bool],
-                 see_early: bool):
-        super().__init__(env, doctors, sessions, review_priority)
+                 review_priority: bool, give_ups: GiveUps, slot_time: list[float], slot_priority: list[bool],
+                 elderly: list[bool], see_early: bool):
+        super().__init__(env, doctors, sessions, review_priority, give_ups)
         self.slot_time = slot_time  # per visit of the day
         self.slot_priority = slot_priority  # per visit: called by slot time
         self.elderly = elderly  # per visit: elderly walk-in priority (all False when off)
@@ -61,6 +66,8 @@ class SlotQueue(ConsultQueue):
         else:
             rank = 0 if self.elderly[visit] else 1
             heappush(self.walk_ins, (rank, self.seq, visit, review, event, deadline, now))
+        if deadline < INF:
+            heappush(self.give_ups.deadlines, (deadline, visit, self, event))
         self.waiting += 1
         self.load += 1
         if self.idle:
@@ -82,6 +89,17 @@ class SlotQueue(ConsultQueue):
         if booked and self.see_early and booked[0][0] < self._current_session_end(now):
             return heappop(booked)
         return None
+
+    def _take_owed(self) -> list[tuple]:
+        due_by = self.env.now + DUE_TOLERANCE
+        due = [entry for entry in self.booked if entry[0] <= due_by]
+        if due:
+            self.booked = [entry for entry in self.booked if entry[0] > due_by]
+            heapify(self.booked)
+        owed = sorted(self.reviews) + sorted(due) + sorted(self.walk_ins)
+        self.reviews, self.walk_ins = [], []
+        owed.reverse()
+        return owed
 
     def _current_session_end(self, now: float) -> float:
         """End of the session under way (or in overtime) at ``now``; early arrivals for

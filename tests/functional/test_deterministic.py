@@ -25,17 +25,18 @@ def fixed(value: float) -> Distribution:
 
 
 def clinic(interval: float, consultation: float, sessions, opens="8:00", closes="9:00", exam_probability=None,
-           prescription_probability=0.0, days=1, **extra) -> Config:
+           prescription_probability=0.0, days=1, doctors=1, assignment="pooled", review_priority=False,
+           result_delay=20.0, **extra) -> Config:
     hospital = HospitalConfig(
         name="deterministic",
         arrivals=ArrivalsConfig(interval_min=interval),
         registration=RegistrationConfig(servers=1, opens=opens, closes=closes, service=fixed(extra.get("registration", 0.0))),
         departments={"clinic": DepartmentConfig(
-            share=1.0, doctors=1, assignment="pooled", sessions=[Session(s, e) for s, e in sessions],
+            share=1.0, doctors=doctors, assignment=assignment, sessions=[Session(s, e) for s, e in sessions],
             consultation=fixed(consultation), review=fixed(extra.get("review", 2.0)),
             exam_probability=exam_probability or {}, prescription_probability=prescription_probability)},
-        consultation_queue=ConsultationQueueConfig(review_priority=False),
-        exams={"lab": ExamConfig(servers=1, service=fixed(3.0), result_delay=fixed(20.0), opens="0:00")},
+        consultation_queue=ConsultationQueueConfig(review_priority=review_priority),
+        exams={"lab": ExamConfig(servers=1, service=fixed(3.0), result_delay=fixed(result_delay), opens="0:00")},
         cashier=StationConfig(servers=1, service=fixed(1.0), opens="0:00"),
         pharmacy=StationConfig(servers=1, service=fixed(2.0), opens="0:00"),
     )
@@ -106,6 +107,44 @@ def test_review_after_doctors_left_is_deferred():
     visits = sim.simulate(cfg).visits
     assert list(visits["outcome"]) == ["review_deferred"]
     assert np.isnan(visits["review_start"].iloc[0])
+
+
+def test_walk_ins_waiting_at_the_bell_are_seen_in_overtime_before_reviews_returning_after_it():
+    """One doctor, sessions 8:00-12:00 and 13:30-17:00; a patient every 10 min from
+    11:10 to 11:50, 20-min consultations, everyone sent to the lab (results 31 min
+    after it) and back for a 5-min review, reviews called first. At 12:00 the doctor
+    is seeing the 11:30 patient and the 11:40 and 11:50 walk-ins are waiting: they are
+    owed overtime (12:10-12:30, 12:30-12:50). The 11:10 patient's review returns at
+    12:05, after the bell, and does not take their place: it waits for 13:30 with the
+    other reviews, which are then called first, in the order they returned."""
+    cfg = clinic(10.0, 20.0, [("8:00", "12:00"), ("13:30", "17:00")], opens="11:10", closes="11:55",
+                 exam_probability={"lab": 1.0}, review=5.0, review_priority=True, result_delay=31.0)
+    result = sim.simulate(cfg)
+    visits = result.visits
+    np.testing.assert_allclose(visits["arrival_time"] / 60, 11 + np.arange(1, 6) / 6)
+    np.testing.assert_allclose(visits["consultation_start"] - 11 * 60, [10, 30, 50, 70, 90])
+    np.testing.assert_allclose(visits["results_ready"] - 12 * 60, [5, 25, 45, 65, 85])
+    np.testing.assert_allclose(visits["review_start"] - 13.5 * 60, [0, 5, 10, 15, 20])
+    sessions = result.doctor_sessions
+    np.testing.assert_allclose(sessions["left"] / 60, [12 + 50 / 60, 17.0])
+    assert list(sessions["patients"]) == [5, 5]
+    np.testing.assert_allclose(sessions["overtime_min"], [50.0, 0.0])
+
+
+def test_patient_goes_to_the_doctor_still_at_work_not_one_gone_home():
+    """Two doctors with queues of their own, one session 8:00-9:00 (the last), 40-min
+    consultations, a patient every 25 min. A sees 8:00-8:40 and 8:50-9:30, B 8:25-9:05;
+    B's queue is then empty and B goes home at 9:05. The patient of 9:15 would have tied
+    with A (one patient being seen) and, by round-robin, been sent to B's closed queue;
+    they join A's queue instead and are seen 9:30-10:10."""
+    cfg = clinic(25.0, 40.0, [("8:00", "9:00")], closes="9:20", doctors=2, assignment="shortest_queue")
+    result = sim.simulate(cfg)
+    visits = result.visits
+    assert list(visits["outcome"]) == ["completed"] * 4
+    assert list(visits["doctor_id"]) == [0, 1, 0, 0]
+    np.testing.assert_allclose(visits["consultation_start"] / 60 - 8, [0, 25 / 60, 50 / 60, 1.5])
+    went_home = result.doctor_sessions.set_index("doctor_id")["left"].sort_index()
+    np.testing.assert_allclose(went_home / 60 - 8, [130 / 60, 65 / 60])
 
 
 @pytest.mark.parametrize("days", [3])

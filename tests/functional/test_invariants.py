@@ -7,6 +7,11 @@ import pytest
 
 from sim.clock import parse_clock
 from sim.tables import stage_names
+from tests.queue_invariants import (
+    owed_but_not_seen,
+    turned_away_while_doctor_at_work,
+    waiting_count_errors,
+)
 
 
 @pytest.fixture(params=["demo_result", "general_result", "appointments_result"])
@@ -155,3 +160,13 @@ def test_skipped_stages_are_not_visited(result):
     assert visits.loc[~visits["pre_registered"] & (visits["outcome"] != "no_show"), "registration_start"].notna().all()
     for stage in ("exam_payment", "payment"):
         assert visits.loc[visits["mobile_payment"], f"{stage}_start"].isna().all()
+
+
+def test_queues_keep_their_promises(result):
+    """Everyone waiting at a session's end is seen before the doctors stop for it;
+    nobody is turned away while a doctor who could see them is at work; the recorded
+    queue length is the number actually waiting (``tests.queue_invariants``)."""
+    assert owed_but_not_seen(result).empty
+    assert turned_away_while_doctor_at_work(result).empty
+    errors, checked = waiting_count_errors(result)
+    assert checked > 100 and errors.empty

@@ -5,7 +5,7 @@ import math
 
 import simpy
 
-from sim.doctors import Doctor, doctor_day
+from sim.doctors import Doctor, GiveUps, doctor_day
 from sim.recorder import SessionLog, Stage, VisitLog
 from sim.slot_queue import SlotQueue
 
@@ -21,8 +21,8 @@ def call_order(patients, see_early=True, review_priority=True, sessions=((0.0, 1
     review = Stage("review", [10.0] * size, size)
     log = VisitLog(size, {"consultation": consultation, "review": review})
     doctor = Doctor(0, "clinic")
-    queue = SlotQueue(env, [doctor], list(sessions), review_priority, [p[1] for p in patients],
-                      [p[2] for p in patients], [p[3] for p in patients], see_early)
+    queue = SlotQueue(env, [doctor], list(sessions), review_priority, GiveUps(env, log, consultation),
+                      [p[1] for p in patients], [p[2] for p in patients], [p[3] for p in patients], see_early)
     env.process(doctor_day(env, doctor, queue, consultation, review, log, SessionLog(), 0.0, 1.0))
 
     def arrive(visit, at):
