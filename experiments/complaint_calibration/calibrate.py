@@ -23,6 +23,7 @@ import numpy as np
 from scipy import optimize
 
 from sim.complaint_calibration import (
+    FITTED_TARGETS,
     SPREAD_QUANTILES,
     TARGETS,
     Exposure,
@@ -41,7 +42,6 @@ from sim.complaint_calibration import (
 #   clinical.quality_odds_ratio    -> the clinical share (safety_odds_ratio kept at twice it)
 #   communication.perfect_quality  -> the relationships share (management follows: shares sum to 1)
 #   communication.doctor_propensity_sd -> the top 10% of doctors' share (population of doctor draws)
-FITTED = ("expected_complaints_per_1000_visits", "clinical_share", "relationships_share", "top10_doctors_share")
 
 
 def changes_of(x: np.ndarray) -> dict:
@@ -66,10 +66,10 @@ def fit(sample: list[Replication], start) -> dict:
 
     def residuals(x):
         got = measure(sample, counterfactual=False, drawn_doctors=False, **changes_of(x))
-        r = [(got[n][0] - TARGETS[n].value) / (TARGETS[n].high - TARGETS[n].low) for n in FITTED]
+        r = [(got[n][0] - TARGETS[n].value) / (TARGETS[n].high - TARGETS[n].low) for n in FITTED_TARGETS]
         print("  trial", {k: round(v, 4) for k, v in zip(("base", "quality OR", "perfect", "sd"),
                                                           (np.exp(x[0]), np.exp(x[1]), x[2], x[3]), strict=True)},
-              "->", [round(got[n][0], 4) for n in FITTED], file=sys.stderr, flush=True)
+              "->", [round(got[n][0], 4) for n in FITTED_TARGETS], file=sys.stderr, flush=True)
         return r
 
     c = start
