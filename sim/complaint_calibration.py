@@ -232,12 +232,11 @@ class DoctorDraws:
 
 def exposure(rep: Replication, hospital: HospitalConfig) -> Exposure:
     """The ``Exposure`` of ``rep``'s visits under ``hospital``'s complaint settings."""
-    columns, cfg = rep.columns, hospital.complaints
-    doctors = sum(d.doctors for d in hospital.departments.values())
+    columns, cfg, doctors = rep.columns, hospital.complaints, _doctors(hospital)
     # skills and propensities are placeholders: the communication driver is left out
     # and the propensity is applied per draw
     drivers = complaint_drivers.compute(columns, hospital, Streams(rep.run.seed, rep.replication), rep.stages,
-                      (np.zeros(doctors), np.ones(doctors)))
+                                        (np.zeros(doctors), np.ones(doctors)))
     z = complaints.driver_log_odds(drivers, cfg)
     z[:, complaints.DRIVER_CAUSES.index("communication")] = 0.0
     log_odds = logit(cfg.base_per_1000_visits / 1000.0) + complaints.patient_log_odds(columns, hospital) + z.sum(axis=1)

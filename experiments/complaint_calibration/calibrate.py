@@ -118,18 +118,19 @@ def spread(sample: list[Replication], changes: dict, reps: int, jobs: int, overr
                                draws=max(4000 // reps, 1), key=2)
     run = runs_of(short, days[0].run.replications, runs=4000, key=3)
     n = days[0].run
-    columns = {"1 replication, 1 year": year, f"1 replication, {n.days} days": short,
+    columns = {"one replication of a year": year, f"one replication of {n.days} days": short,
                f"default run: mean of {n.replications} x {n.days} days": run}
-    print(f"\nWhat single runs show ({hospital.name}, independent replications; "
-          f"median [{SPREAD_QUANTILES[0]:.0%}-{SPREAD_QUANTILES[-1]:.0%} range]); "
-          f"{n.days}-day runs from {n.start_date}, {reps} simulated replications")
-    print(f"{'KPI':<42}" + "".join(f"{name:>30}" for name in columns))
+    print(f"\nWhat single runs show ({hospital.name}; {n.days}-day runs from {n.start_date}, {reps} simulated "
+          f"replications): over independent replications, mean, median "
+          f"[{SPREAD_QUANTILES[0]:.0%}-{SPREAD_QUANTILES[-1]:.0%} range]")
+    width = max(len(name) for name in columns) + 2
+    print(f"{'KPI':<42}" + "".join(f"{name:>{width}}" for name in columns))
     for kpi in year:
         cells = []
         for values in columns.values():
             low, median, high = np.nanquantile(values[kpi], SPREAD_QUANTILES)
-            cells.append(f"{median:.3g} [{low:.3g}, {high:.3g}]")
-        print(f"{kpi:<42}" + "".join(f"{cell:>30}" for cell in cells))
+            cells.append(f"{np.nanmean(values[kpi]):.3g}, {median:.3g} [{low:.3g}, {high:.3g}]")
+        print(f"{kpi:<42}" + "".join(f"{cell:>{width}}" for cell in cells))
 
 
 def main() -> None:
