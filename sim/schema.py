@@ -402,7 +402,7 @@ class CommunicationComplaintConfig:
     skill_sd: float = 1.0
     # quality at or above which communication adds no risk (calibrated: sets how many
     # complaints are about communication)
-    perfect_quality: float = 2.21
+    perfect_quality: float = 3.23
     # estimate: DrScore 2011 ratings 9.2 for visits > 10 min, 6.7 for 5-10, 2.7 for < 5
     rush_quality_loss: float = 2.0
     odds_ratio_per_2sd_lower: float = 1.4  # Tamblyn et al. 2007: RR 1.38 (1.18-1.61) per 2 SD
@@ -410,7 +410,7 @@ class CommunicationComplaintConfig:
     # patients' complaint odds, sd of its log. Communication skill at Tamblyn's effect
     # size cannot concentrate complaints the way they are (Kohanim 2016: top 10% of
     # doctors draw 61%, 63% none); this does (calibrated). 0 = identical doctors.
-    doctor_propensity_sd: float = 1.448
+    doctor_propensity_sd: float = 1.561
 
 
 @dataclass
@@ -420,8 +420,8 @@ class ClinicalEventConfig:
 
     quality_probability: float = 0.02
     safety_probability: float = 0.005
-    quality_odds_ratio: float = 9.90
-    safety_odds_ratio: float = 19.80
+    quality_odds_ratio: float = 14.14
+    safety_odds_ratio: float = 28.28
 
 
 @dataclass
@@ -484,7 +484,7 @@ class ComplaintsConfig:
     # group, first education group, average doctor) with no driver: calibrated so
     # general_hospital makes 0.4 complaints per 1,000 outpatient visits (Taylor 2004;
     # NHS England 2012-13)
-    base_per_1000_visits: float = 0.0743
+    base_per_1000_visits: float = 0.0553
     patients: PatientFactorsConfig = field(default_factory=PatientFactorsConfig)
     waits: WaitComplaintConfig = field(default_factory=WaitComplaintConfig)
     crowding: CrowdingComplaintConfig = field(default_factory=CrowdingComplaintConfig)
