@@ -5,7 +5,7 @@
 
 Simulates one replication of general_hospital (visits only), then times the complaint
 model on those visits (drivers, probabilities, classification, channels and the
-complaint office: ``sim.complaints.assess_replication``), best of three.
+complaint office: ``sim.complaints.model.assess_replication``), best of three.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import argparse
 import time
 
 import sim
-from sim import complaints, tables
-from sim.config import to_typed
-from sim.model import simulate_replication
+from sim.complaints import model as complaints
+from sim.config.compose import to_typed
+from sim.engine.day import simulate_replication
+from sim.runs import tables
 
 
 def main() -> None:

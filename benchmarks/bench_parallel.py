@@ -27,8 +27,8 @@ from pathlib import Path
 CODE = """
 import json, pickle, sys, time
 import sim
-from sim import experiment
-from sim.config import to_typed
+from sim.runs import replications as experiment
+from sim.config.compose import to_typed
 days, replications, jobs = map(int, sys.argv[1:4])
 cfg = sim.compose(["output.progress=false", "hospital=general_hospital", f"run.days={days}",
                    f"run.replications={replications}", f"run.jobs={jobs}"])

@@ -25,7 +25,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sim  # noqa: E402
-from sim import doctors, slot_queue  # noqa: E402
+from sim.engine import (
+    doctors,  # noqa: E402
+    slot_queue,
+)
 from tests.queue_invariants import owed_but_not_seen, turned_away_while_doctor_at_work  # noqa: E402
 
 recorded_and_actual: list[tuple[int, int]] = []

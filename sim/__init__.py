@@ -7,8 +7,8 @@
     res.save("results/my_run")
 """
 
-from sim.config import ConfigError, compose
-from sim.experiment import Result, simulate
+from sim.config.compose import ConfigError, compose
+from sim.runs.replications import Result, simulate
 
 __all__ = ["ConfigError", "Result", "compose", "simulate"]
 __version__ = "0.1.0"

@@ -3,7 +3,7 @@ its files and report into Hydra's run directory (``results/runs/<timestamp>/`` b
 default). ``python -m sim -m …`` sweeps: each job writes into
 ``results/sweeps/<timestamp>/<job>/``, complete jobs are skipped when the sweep is
 run again into the same directory, and a failed job does not stop the others
-(``sim.sweep``).
+(``sim.runs.sweep_jobs``).
 
 A configuration error exits with code 2 and one line per problem, whether our checks
 find it or Hydra does while composing (``HYDRA_FULL_ERROR`` is set so that Hydra raises
@@ -24,11 +24,17 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim import sweep
-from sim.config import CONF_DIR, ConfigError, command_line_overrides, describe_error, to_typed
-from sim.experiment import simulate
+from sim.config.compose import (
+    CONF_DIR,
+    ConfigError,
+    command_line_overrides,
+    describe_error,
+    to_typed,
+)
+from sim.runs import sweep_jobs as sweep
+from sim.runs.replications import simulate
+from sim.runs.sweep_launch import jobs_fail_alone
 from sim.schema import Config
-from sim.sweep_launch import jobs_fail_alone
 
 EXIT_BAD_CONFIG = 2
 
@@ -38,11 +44,11 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
     result = simulate(typed, overrides=overrides, directory=out)
     result.save(out, figures=typed.output.figures, save_visits=typed.output.save_visits)
     if typed.output.report:
-        from sim.html_report import write_run_report
+        from sim.reporting.html import write_run_report
 
         write_run_report(out)
     if typed.output.print_kpis:
-        from sim.report import kpi_table
+        from sim.reporting.run_figures import kpi_table
 
         interventions = ", ".join(typed.interventions) or "none"
         print(f"{typed.hospital.name} | interventions: {interventions} | {result.config.run.replications} "
@@ -50,7 +56,7 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
         print(kpi_table(result.summary))
     rule = result.provenance.get("replications_rule")
     if rule is not None:
-        from sim.precision import describe
+        from sim.analysis.precision import describe
 
         print(describe(rule), file=sys.stdout if rule["reached"] else sys.stderr)
 

@@ -1,6 +1,6 @@
 """Typed schema of a hospital-sim configuration.
 
-Plain dataclasses: Hydra registers them as structured configs (see ``sim.config``), so
+Plain dataclasses: Hydra registers them as structured configs (see ``sim.config.compose``), so
 YAML files and command-line overrides are type-checked against them, and the model
 receives instances of them (``OmegaConf.to_object``) without knowing about Hydra.
 
@@ -272,7 +272,7 @@ class RunConfig:
     # an integer >= 1, or "auto": run replications in batches until the 95% interval
     # of every KPI in precision_kpis is within target_precision of its mean (relative
     # half-width), starting with min_replications and stopping at max_replications.
-    # Typed Any because OmegaConf 2.3 has no int-or-string type; sim.config checks it.
+    # Typed Any because OmegaConf 2.3 has no int-or-string type; sim.config.compose checks it.
     replications: Any = 5
     seed: int = 20261125
     jobs: int = 1  # worker processes for replications; 0 = one per CPU core
@@ -334,7 +334,7 @@ class Config:
 
 
 # ---------------------------------------------------------------------------------
-# The complaint model (sim.complaints) and the complaint office (sim.complaint_office).
+# The complaint model (sim.complaints.model) and the complaint office (sim.complaints.office).
 # Sources are in ../shared/reference/parameters.md; "calibrated" marks a value fitted
 # so that general_hospital reproduces the published targets (see
 # experiments/complaint_calibration/), "estimate" a judgement where nothing was found.
@@ -478,7 +478,7 @@ class ComplaintOfficeConfig:
 
 @dataclass
 class ComplaintsConfig:
-    """The complaint model: logistic in the drivers of each visit (see sim.complaints)."""
+    """The complaint model: logistic in the drivers of each visit (see sim.complaints.model)."""
 
     # complaint probability per 1,000 visits of a reference patient (man, first age
     # group, first education group, average doctor) with no driver: calibrated so

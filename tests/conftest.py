@@ -12,7 +12,7 @@ QUIET = ["output.progress=false"]
 def assert_refused(overrides, fragments) -> None:
     """Composing and validating ``overrides`` raises a ConfigError whose message
     contains every fragment."""
-    from sim.config import ConfigError, to_typed
+    from sim.config.compose import ConfigError, to_typed
 
     with pytest.raises(ConfigError) as error:
         to_typed(sim.compose(list(overrides)))

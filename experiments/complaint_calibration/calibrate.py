@@ -22,7 +22,7 @@ import time
 import numpy as np
 from scipy import optimize
 
-from sim.complaint_calibration import (
+from sim.complaints.calibration import (
     FITTED_TARGETS,
     SPREAD_QUANTILES,
     TARGETS,

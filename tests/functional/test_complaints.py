@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from scipy.special import expit, logit
 
-from sim import hcat
-from sim.complaints import patient_log_odds
+from sim.complaints import hcat
+from sim.complaints.model import patient_log_odds
 from tests.conftest import run
 from tests.functional.test_extremes import PLENTY
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.config import CONF_DIR, ConfigError, to_typed
+from sim.config.compose import CONF_DIR, ConfigError, to_typed
 from tests.conftest import assert_refused
 
 OPTIONS = [

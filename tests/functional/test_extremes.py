@@ -3,7 +3,7 @@ behaves sensibly; a zero-volume day is empty."""
 
 import numpy as np
 
-from sim.tables import stage_names
+from sim.runs.tables import stage_names
 from tests.conftest import run
 
 PLENTY = [

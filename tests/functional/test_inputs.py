@@ -13,7 +13,7 @@ import dataclasses
 import pytest
 
 import sim
-from sim.config import INFINITY_ALLOWED, ConfigError, to_typed, validate
+from sim.config.compose import INFINITY_ALLOWED, ConfigError, to_typed, validate
 from tests.conftest import assert_refused, run
 
 OMEGACONF_NOISE = ("full_key", "reference_type", "object_type", "HYDRA_FULL_ERROR", "To append to your config")

@@ -9,10 +9,14 @@ import pytest
 from omegaconf import OmegaConf
 
 import sim
-from sim import complaints, metrics, report, sweep, tables
-from sim.config import to_typed
-from sim.experiment import config_to_yaml
-from sim.model import simulate_replication
+from sim.analysis import kpis as metrics
+from sim.complaints import model as complaints
+from sim.config.compose import to_typed
+from sim.engine.day import simulate_replication
+from sim.reporting import run_figures as report
+from sim.runs import sweep_jobs as sweep
+from sim.runs import tables
+from sim.runs.replications import config_to_yaml
 from sim.streams import Streams
 
 

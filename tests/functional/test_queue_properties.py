@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.config import to_typed
+from sim.config.compose import to_typed
 from sim.schema import Config, Distribution, Session
 from tests.queue_invariants import (
     owed_but_not_seen,

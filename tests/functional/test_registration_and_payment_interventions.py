@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.config import ConfigError, to_typed
+from sim.config.compose import ConfigError, to_typed
 from tests.conftest import run
 
 DEMO = ["hospital=teaching_demo", "run.days=3", "run.replications=2"]

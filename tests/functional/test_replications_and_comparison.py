@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.compare import compare_scenarios, differences
-from sim.config import ConfigError, to_typed
+from sim.analysis.compare import compare_scenarios, differences
+from sim.config.compose import ConfigError, to_typed
 from tests.conftest import QUIET, run
 
 DEMO = ["hospital=teaching_demo", "run.days=2"]
@@ -33,7 +33,7 @@ def test_auto_replications_stop_at_the_cap_and_say_so():
     result = run(*DEMO, "run.replications=auto", "run.target_precision=0.001", "run.max_replications=7")
     rule = result.provenance["replications_rule"]
     assert len(result.kpis) == 7 and not rule["reached"]
-    from sim.precision import describe
+    from sim.analysis.precision import describe
 
     assert "cap of 7" in describe(rule)
 

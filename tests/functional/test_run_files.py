@@ -1,14 +1,14 @@
 """A run directory never lies: a run rewriting the directory of an earlier one removes
 its completion marker before writing anything, writes every file under a temporary
 name and renames it into place, and leaves no file of the earlier run that it did not
-rewrite (``sim.run_files``). The streamed case, killed for real, is in test_stream.py."""
+rewrite (``sim.runs.run_files``). The streamed case, killed for real, is in test_stream.py."""
 
 import pandas as pd
 import pytest
 
 import sim
-from sim import run_files
-from sim.sweep import mark_complete
+from sim.runs import run_files
+from sim.runs.sweep_jobs import mark_complete
 from tests.conftest import QUIET
 
 DEMO = [*QUIET, "hospital=teaching_demo", "run.days=1", "run.replications=1"]

@@ -18,9 +18,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import run_files, stream
-from sim.running_kpis import WaitHistogram
-from sim.sweep import mark_complete
+from sim.analysis.running_kpis import WaitHistogram
+from sim.runs import parquet as stream
+from sim.runs import run_files
+from sim.runs.sweep_jobs import mark_complete
 from tests.conftest import run
 
 BIN_MIN = 1 / WaitHistogram.BINS_PER_MIN

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim import arrivals
-from sim.config import to_typed
+from sim.config.compose import to_typed
+from sim.demand import arrivals
 from sim.streams import Streams
 
 MONDAY = dt.date(2026, 3, 2)

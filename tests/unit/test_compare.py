@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.compare import differences, independent_difference, paired_difference
+from sim.analysis.compare import differences, independent_difference, paired_difference
 
 RNG = np.random.default_rng(7)
 BASE = 10 + RNG.normal(0, 2, 12)

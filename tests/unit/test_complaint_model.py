@@ -4,12 +4,12 @@ probabilities, the slot-time hook, concentration shares, the HCAT names."""
 import numpy as np
 import pytest
 
-from sim import hcat
-from sim.complaint_drivers import stage_waits
-from sim.complaint_metrics import top_share
-from sim.complaints import cause_category_matrix, cause_probabilities, severity_matrix
-from sim.crowding import waiting_when_joined
-from sim.recorder import COMPLETED, LEFT_WITHOUT_BEING_SEEN
+from sim.analysis.complaint_kpis import top_share
+from sim.complaints import hcat
+from sim.complaints.crowding import waiting_when_joined
+from sim.complaints.drivers import stage_waits
+from sim.complaints.model import cause_category_matrix, cause_probabilities, severity_matrix
+from sim.engine.records import COMPLETED, LEFT_WITHOUT_BEING_SEEN
 from sim.schema import ComplaintsConfig
 
 
@@ -83,7 +83,7 @@ def test_top_share_interpolates_the_lorenz_curve():
 
 
 def test_the_queue_for_the_doctor_is_joined_after_registration_or_on_arrival():
-    from sim.crowding import consultation_join
+    from sim.complaints.crowding import consultation_join
 
     columns = {
         "arrival_time": np.array([0.0, 0.0, 5.0]),

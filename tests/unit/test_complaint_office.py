@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.complaint_office import OfficeCalendar, handle
-from sim.config import ConfigError, to_typed
+from sim.complaints.office import OfficeCalendar, handle
+from sim.config.compose import ConfigError, to_typed
 from sim.schema import ComplaintOfficeConfig, Distribution
 from sim.streams import Streams
 

@@ -7,10 +7,10 @@ import math
 
 import simpy
 
-from sim.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
-from sim.hospital import Department
-from sim.recorder import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
-from sim.slot_queue import SlotQueue
+from sim.engine.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
+from sim.engine.hospital import Department
+from sim.engine.records import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
+from sim.engine.slot_queue import SlotQueue
 
 INF = math.inf
 NOON, AFTERNOON = (480.0, 720.0), (810.0, 1020.0)  # 8:00-12:00 and 13:30-17:00, in minutes

@@ -5,9 +5,9 @@ import math
 
 import simpy
 
-from sim.doctors import Doctor, GiveUps, doctor_day
-from sim.recorder import SessionLog, Stage, VisitLog
-from sim.slot_queue import SlotQueue
+from sim.engine.doctors import Doctor, GiveUps, doctor_day
+from sim.engine.records import SessionLog, Stage, VisitLog
+from sim.engine.slot_queue import SlotQueue
 
 NAN = math.nan
 

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import slots
+from sim.demand import slots
 from sim.schema import SlotTemplateConfig, SlotTemplateOverride
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from sim.theory import erlang_c, mmc_mean_wait
+from sim.analysis.theory import erlang_c, mmc_mean_wait
 
 
 def test_erlang_c_textbook_value():

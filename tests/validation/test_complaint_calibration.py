@@ -15,7 +15,7 @@ the year) on two other replications of every month, independent of the script's
 sample (other flows, other doctors, other doctor draws): so it estimates the same
 population, a year of general_hospital. Each figure's 95% interval (sampling error of
 the visits and of the doctor draws) must lie inside its tolerance band
-(sim.complaint_calibration.TARGETS: the spread of the published figures): the
+(sim.complaints.calibration.TARGETS: the spread of the published figures): the
 population value is in the band with 95% confidence, whatever sample was drawn. The
 fitted figures must moreover agree with the documented values (the band centres the
 defaults were fitted to) within sampling error.
@@ -25,8 +25,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import complaint_metrics, complaints
-from sim.complaint_calibration import (
+from sim.analysis import complaint_kpis as complaint_metrics
+from sim.analysis.kpis import counted
+from sim.complaints import model as complaints
+from sim.complaints.calibration import (
     FITTED_TARGETS,
     TARGETS,
     DoctorDraws,
@@ -38,7 +40,6 @@ from sim.complaint_calibration import (
     top_shares,
     year_sample,
 )
-from sim.metrics import counted
 from sim.streams import Streams
 
 # reviews by another doctor and hurried consultations: every branch of the quality formula
@@ -54,7 +55,7 @@ def demo_sample() -> list[Replication]:
 def test_redrawn_doctors_give_exactly_what_the_complaint_model_gives(demo_sample):
     """Each draw of the doctors, applied to stored visits by the calibration's
     population measure, gives every doctor the expected complaints (and the top-10%
-    share) that ``sim.complaints.assess`` gives with those doctors."""
+    share) that ``sim.complaints.model.assess`` gives with those doctors."""
     for rep in demo_sample:
         hospital, columns = rep.hospital, rep.columns
         reviewer, doctor = columns["review_doctor_id"], columns["doctor_id"]

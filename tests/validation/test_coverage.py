@@ -1,4 +1,4 @@
-"""Interval coverage: the 95% t-interval that `sim.metrics` puts on a KPI covers the
+"""Interval coverage: the 95% t-interval that `sim.analysis.kpis` puts on a KPI covers the
 true value in about 95% of repeated experiments.
 
 The true value is known on `validation_mmc`: the mean wait in queue of an M/M/3 queue
@@ -28,10 +28,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.config import to_typed
-from sim.experiment import run_replications
-from sim.metrics import t_interval
-from sim.theory import mmc_mean_wait
+from sim.analysis.kpis import t_interval
+from sim.analysis.theory import mmc_mean_wait
+from sim.config.compose import to_typed
+from sim.runs.replications import run_replications
 
 SERVERS, MEAN_SERVICE, RHO = 3, 10.0, 0.5
 SESSION_HOURS, WARMUP_MIN = 200, 120.0

@@ -4,7 +4,7 @@ three utilisations, one of them 0.9."""
 import numpy as np
 import pytest
 
-from sim.theory import mmc_mean_wait
+from sim.analysis.theory import mmc_mean_wait
 from tests.conftest import run
 from tests.validation.stats_helpers import assert_agrees
 

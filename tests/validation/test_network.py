@@ -4,7 +4,7 @@ pathway behaves as an M/M/c queue fed at its total arrival rate."""
 import numpy as np
 import pytest
 
-from sim.theory import network_nodes
+from sim.analysis.theory import network_nodes
 from tests.conftest import run
 from tests.validation.stats_helpers import assert_agrees
 

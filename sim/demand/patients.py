@@ -1,0 +1,140 @@
+"""Everything random about a day's patients, drawn up front in NumPy batches.
+
+Each patient's attributes, route (which examinations, whether a prescription),
+patience and the base length of every service they could need are drawn here, each
+from its own named stream. Drawing per patient rather than per event means a patient
+keeps the same needs and service lengths in every scenario (common random numbers),
+and the simulation loop only reads lists. The day's demand is drawn as walk-ins; then
+``sim.demand.booking`` turns the share who book into booked patients (slot, channel,
+punctuality, no-show) and the day is put in arrival order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from sim.clock import MINUTES_PER_DAY
+from sim.demand import arrivals, booking
+from sim.distributions import Sampler
+from sim.schema import HospitalConfig
+from sim.streams import Streams
+
+
+@dataclass
+class DayPatients:
+    """Per-patient arrays for one day, patients in arrival order (booked patients who
+    do not come are placed at their slot time)."""
+
+    arrival_time: np.ndarray
+    department: np.ndarray
+    female: np.ndarray
+    age_group: np.ndarray  # index into hospital.patients.age_groups
+    education: np.ndarray  # index into hospital.patients.education
+    exams: dict[str, np.ndarray]  # exam name -> needs it (bool)
+    prescription: np.ndarray
+    patience: np.ndarray  # minutes; inf when patience is off
+    assignment_draw: np.ndarray  # uniform(0, 1): which doctor, when assigned at random
+    kiosk: np.ndarray  # registers at a self-service kiosk rather than a window
+    service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
+    result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
+    bookings: booking.DayBookings | None = None
+
+    def __len__(self) -> int:
+        return len(self.arrival_time)
+
+    def reordered(self, order: np.ndarray) -> DayPatients:
+        """The same patients in the given order (every per-patient array permuted)."""
+        def take(value):
+            if isinstance(value, np.ndarray):
+                return value[order]
+            if isinstance(value, dict):
+                return {key: take(v) for key, v in value.items()}
+            return type(value)(**{f.name: take(getattr(value, f.name)) for f in fields(value)})
+
+        return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
+
+
+def _category(shares: dict[str, float], count: int, rng: np.random.Generator) -> np.ndarray:
+    p = np.array(list(shares.values()), dtype=float)
+    return rng.choice(len(p), size=count, p=p / p.sum()).astype(np.int8)
+
+
+def _by_department(hospital, department, spec_of, stream_prefix, streams, day) -> np.ndarray:
+    """Draw one value per patient from their department's distribution."""
+    out = np.empty(len(department))
+    for index, (name, dept) in enumerate(hospital.departments.items()):
+        mask = department == index
+        out[mask] = Sampler(spec_of(dept)).sample(streams.stream(f"{stream_prefix}.{name}", day), int(mask.sum()))
+    return out
+
+
+def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams) -> DayPatients:
+    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``."""
+    times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
+    n = len(times)
+    department = arrivals.departments(hospital, n, streams.stream("departments", day))
+
+    attributes = streams.stream("patients", day)
+    female = attributes.random(n) < hospital.patients.female_share
+    age_group = _category(hospital.patients.age_groups, n, attributes)
+    education = _category(hospital.patients.education, n, attributes)
+
+    exams = {}
+    for name in hospital.exams:
+        probability = np.array([d.exam_probability.get(name, 0.0) for d in hospital.departments.values()])
+        exams[name] = streams.stream(f"routing.exam.{name}", day).random(n) < probability[department]
+    rx_probability = np.array([d.prescription_probability for d in hospital.departments.values()])
+    prescription = streams.stream("routing.prescription", day).random(n) < rx_probability[department]
+
+    if hospital.patience.enabled:
+        patience = Sampler(hospital.patience.distribution).sample(streams.stream("patience", day), n)
+    else:
+        patience = np.full(n, np.inf)
+
+    assignment_draw = streams.stream("assignment", day).random(n)
+
+    registration = hospital.registration
+    window_service = Sampler(registration.service).sample(streams.stream("service.registration", day), n)
+    if registration.kiosks > 0:
+        kiosk = streams.stream("registration.kiosk", day).random(n) < registration.kiosk_share
+        kiosk_service = Sampler(registration.kiosk_service).sample(streams.stream("service.kiosk", day), n)
+        registration_service = np.where(kiosk, kiosk_service, window_service)
+    else:
+        kiosk, registration_service = np.zeros(n, dtype=bool), window_service
+
+    cashier = Sampler(hospital.cashier.service).sample(streams.stream("service.cashier", day), 2 * n)
+    service = {
+        "registration": registration_service,
+        "consultation": _by_department(hospital, department, lambda d: d.consultation, "service.consultation", streams, day),
+        "review": _by_department(hospital, department, lambda d: d.review, "service.review", streams, day),
+        "exam_payment": cashier[:n],
+        "payment": cashier[n:],
+        "pharmacy": Sampler(hospital.pharmacy.service).sample(streams.stream("service.pharmacy", day), n),
+    }
+    result_delay = {}
+    for name, exam in hospital.exams.items():
+        service[name] = Sampler(exam.service).sample(streams.stream(f"service.exam.{name}", day), n)
+        result_delay[name] = Sampler(exam.result_delay).sample(streams.stream(f"delay.exam.{name}", day), n)
+
+    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day)
+    patients = DayPatients(
+        arrival_time=arrival_time,
+        department=department,
+        female=female,
+        age_group=age_group,
+        education=education,
+        exams=exams,
+        prescription=prescription,
+        patience=patience,
+        assignment_draw=assignment_draw,
+        kiosk=kiosk,
+        service=service,
+        result_delay=result_delay,
+        bookings=bookings,
+    )
+    if not bookings.booked.any():
+        return patients  # walk-ins only: already in arrival order
+    return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))

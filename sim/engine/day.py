@@ -1,0 +1,177 @@
+"""Run the model: one day, then one replication of many days. Config in, arrays out.
+
+Nothing here knows about Hydra, files or pandas: the caller passes typed configs
+(``sim.schema``) and gets dictionaries of NumPy columns back.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import simpy
+
+from sim.clock import MINUTES_PER_DAY, calendar_days
+from sim.demand.patients import draw_day
+from sim.engine.hospital import OpenDay
+from sim.engine.kernel import Starts
+from sim.engine.pathway import patient_day
+from sim.schema import HospitalConfig, RunConfig
+from sim.streams import Streams
+
+Columns = dict[str, np.ndarray]
+
+
+def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns, Columns]:
+    """Simulate one day from an empty clinic until the last patient leaves."""
+    env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
+    open_day = OpenDay(env, hospital, patients, day)  # starts the doctors' processes
+    env.process(_open_doors(env, open_day))
+    with _cyclic_gc_paused():
+        env.run()
+    open_day.close()
+    return open_day.log.columns(), open_day.sessions_log.columns()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a day runs. Every event, timeout and queue
+    entry is freed by reference counting as soon as it is done with; the collector
+    would only scan the day's live objects again and again (about 5% of the run). The
+    day's structure (clinic, queues, processes: a few reference cycles) is collected
+    once the day is over."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _open_doors(env: simpy.Environment, open_day: OpenDay):
+    """Start each patient's day when they leave the registration desk (or arrive, if
+    registered when booking), in order of that time, then of visit. A process of its
+    own, started after the doctors', so that a patient starting at the moment a
+    session starts finds the doctors' session timers already set."""
+    starts = open_day.starts_at  # floats (not NumPy scalars: the clock takes its type from them)
+    coming = np.flatnonzero(open_day.coming)  # booked patients who do not come have no day
+    order = coming[np.argsort(np.asarray(starts)[coming], kind="stable")]
+    Starts(env, [(starts[visit], patient_day(env, visit, open_day)) for visit in order.tolist()]).schedule_next()
+    return
+    yield  # a generator, so that SimPy runs it as a process
+
+
+def _patient_columns(hospital: HospitalConfig, patients, day: int, date) -> Columns:
+    n = len(patients)
+    columns = {
+        "day": np.full(n, day, dtype=np.int32),
+        "weekday": np.full(n, date.weekday(), dtype=np.int8),
+        "month": np.full(n, date.month, dtype=np.int8),
+        "arrival_time": patients.arrival_time,
+        "department": patients.department,
+        "female": patients.female,
+        "age_group": patients.age_group,
+        "education": patients.education,
+        "prescription": patients.prescription,
+        "kiosk": patients.kiosk & ~patients.bookings.pre_registered & ~patients.bookings.no_show,
+        "in_warmup": (patients.arrival_time - day * MINUTES_PER_DAY) < hospital.warmup_min,
+    }
+    for name, needs in patients.exams.items():
+        columns[f"needs_{name}"] = needs
+    columns.update(_booking_columns(patients))
+    return columns
+
+
+def _booking_columns(patients) -> Columns:
+    b = patients.bookings
+    return {
+        "booked": b.booked,
+        "channel": b.channel,
+        "slot_time": b.slot_time,
+        "slot_doctor_id": b.slot_doctor,
+        "punctuality_min": patients.arrival_time - b.slot_time,  # NaN for walk-ins and no-shows
+        "late": b.late,
+        "pre_registered": b.pre_registered,
+        "mobile_payment": b.mobile_payment,
+        "booking_full": b.booking_full,
+    }
+
+
+def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tuple[Columns, Columns]:
+    visits, sessions = simulate_day(hospital, patients, day)
+    visits.update(_patient_columns(hospital, patients, day, date))
+    sessions["day"] = np.full(len(sessions["doctor_id"]), day, dtype=np.int32)
+    return visits, sessions
+
+
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist before a replication starts (modules, configs: about
+    120,000 of them) out of the garbage collector's full collections while it runs.
+    The simulation allocates enough to trigger several full collections, each of which
+    would scan them all again (about 15% of a run's time). Left alone if the caller
+    has frozen objects of their own."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
+                         on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
+    """All days of one replication: (visit columns, doctor-session columns)."""
+    visit_parts, session_parts = [], []
+    for visits, sessions in replication_days(hospital, run, replication, on_day_done):
+        visit_parts.append(visits)
+        session_parts.append(sessions)
+    return concat_columns(visit_parts), concat_columns(session_parts)
+
+
+def replication_days(hospital: HospitalConfig, run: RunConfig, replication: int,
+                     on_day_done: Callable[[int], None] | None = None) -> Iterator[tuple[Columns, Columns]]:
+    """Each open day of one replication as it is simulated: (visit columns, doctor-session
+    columns), with ``replication`` and ``visit_id`` (counting on from the previous
+    days') added. A replication whose days are all closed gives one pair of empty
+    tables with the usual columns. Callers may keep the days or write them away."""
+    with _older_objects_frozen():
+        streams = Streams(run.seed, replication)
+        dates = calendar_days(run.start_date, run.days)
+        so_far = 0
+        any_open = False
+        for day, date in enumerate(dates):
+            if date.weekday() in hospital.arrivals.open_weekdays:
+                any_open = True
+                visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
+                _number(visits, sessions, replication, so_far)
+                so_far += len(visits["visit_id"])
+                yield visits, sessions
+            if on_day_done is not None:
+                on_day_done(day)
+        if not any_open:  # every day closed: empty tables with the usual columns
+            visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
+            _number(visits, sessions, replication, 0)
+            yield {name: values[:0] for name, values in visits.items()}, {name: values[:0] for name, values in sessions.items()}
+
+
+def _number(visits: Columns, sessions: Columns, replication: int, first_visit_id: int) -> None:
+    n = len(visits["arrival_time"])
+    visits["replication"] = np.full(n, replication, dtype=np.int32)
+    visits["visit_id"] = np.arange(first_visit_id, first_visit_id + n, dtype=np.int64)
+    sessions["replication"] = np.full(len(sessions["doctor_id"]), replication, dtype=np.int32)
+
+
+def concat_columns(parts: list[Columns]) -> Columns:
+    """The parts' columns end to end. Each part's copy of a column is released as soon as
+    it has been joined, so the peak is one copy of the table plus one column."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    names = list(parts[0])
+    return {name: np.concatenate([part.pop(name) for part in parts]) for name in names}

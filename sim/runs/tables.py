@@ -1,0 +1,66 @@
+"""Turn a run's columns into tidy pandas tables (once, at the end of a run)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.complaints import hcat
+from sim.complaints.drivers import CLINICAL_EVENTS
+from sim.demand.booking import CHANNELS
+from sim.engine.records import OUTCOMES
+from sim.schema import HospitalConfig
+
+# the order of columns in visits.parquet; stage columns follow in pathway order
+LEADING = ["replication", "visit_id", "day", "weekday", "month", "arrival_time", "booked", "channel", "slot_time",
+           "department", "female", "age_group", "education", "in_warmup", "outcome", "departure_time",
+           "time_in_system"]
+
+
+def _categorical(codes: np.ndarray, names) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))
+
+
+def stage_names(hospital: HospitalConfig) -> list[str]:
+    return ["registration", "consultation", "exam_payment", *hospital.exams, "review", "payment", "pharmacy"]
+
+
+def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
+    data = dict(columns)
+    data["department"] = _categorical(data["department"], hospital.departments)
+    data["age_group"] = _categorical(data["age_group"], hospital.patients.age_groups)
+    data["education"] = _categorical(data["education"], hospital.patients.education)
+    data["outcome"] = _categorical(data["outcome"], OUTCOMES)
+    if "clinical_event" in data:
+        data["clinical_event"] = _categorical(data["clinical_event"], CLINICAL_EVENTS)
+    data["channel"] = _categorical(data["channel"], CHANNELS)
+    data["time_in_system"] = columns["departure_time"] - columns["arrival_time"]
+    order = LEADING + [c for c in data if c not in LEADING]
+    # copy=False: the columns become the frame's as they are (no consolidated copy of a
+    # table that can hold millions of rows)
+    return pd.DataFrame({name: data[name] for name in order}, copy=False)
+
+
+def sessions_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
+    frame = pd.DataFrame(columns)
+    frame["department"] = pd.Categorical(frame["department"], categories=list(hospital.departments))
+    frame["overtime_min"] = np.clip(frame["left"] - frame["end"], 0.0, None)
+    frame["idle_in_session_min"] = (frame["end"] - frame["start"]) - frame["busy_in_session"]
+    first = ["replication", "day", "doctor_id", "department", "session"]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+# the order of columns in complaints.parquet
+COMPLAINT_COLUMNS = ["replication", "complaint_id", "visit_id", "doctor_id", "department", "visit_day", "time",
+                     "channel", "cause", "domain", "category", "severity", "probability", "handling_start",
+                     "resolved_time", "resolution_days", "within_target", "upheld"]
+
+
+def complaints_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
+    """One row per complaint, categories as pandas categoricals (HCAT machine names)."""
+    data = dict(columns)
+    data["department"] = _categorical(data["department"], hospital.departments)
+    for name, labels in (("channel", hcat.CHANNELS), ("cause", hcat.CAUSES), ("domain", hcat.DOMAINS),
+                         ("category", hcat.CATEGORIES), ("severity", hcat.SEVERITIES)):
+        data[name] = _categorical(data[name], labels)
+    return pd.DataFrame({name: data[name] for name in COMPLAINT_COLUMNS})
