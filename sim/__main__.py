@@ -31,8 +31,8 @@ from sim.config.compose import (
     describe_error,
     to_typed,
 )
+from sim.reporting.result import simulate
 from sim.runs import sweep_jobs as sweep
-from sim.runs.replications import simulate
 from sim.runs.sweep_launch import jobs_fail_alone
 from sim.schema import Config
 
@@ -48,7 +48,7 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
 
         write_run_report(out)
     if typed.output.print_kpis:
-        from sim.reporting.run_figures import kpi_table
+        from sim.reporting.text import kpi_table
 
         interventions = ", ".join(typed.interventions) or "none"
         print(f"{typed.hospital.name} | interventions: {interventions} | {result.config.run.replications} "

@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from omegaconf import MISSING
+# A value that must be given: OmegaConf (which reads this schema in sim.config) treats
+# the string "???" as missing and refuses to build a config that still holds it.
+MISSING: Any = "???"
+
 
 
 @dataclass

@@ -31,11 +31,10 @@ from sim.complaints.calibration import (
     exposure,
     measure,
     replication_spread,
-    run_sample,
     runs_of,
     with_complaints,
-    year_sample,
 )
+from sim.runs.calibration_sample import run_sample, year_sample
 
 # --fit adjusts four values (everything else keeps its sourced default or estimate):
 #   base_per_1000_visits           -> the rate, 0.4 per 1,000 visits

@@ -16,8 +16,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis import kpis as metrics
-from sim.analysis.kpis import t_quantile
+from sim.analysis import stats
+from sim.analysis.stats import t_quantile
 
 COLUMNS = ["kpi", "baseline_mean", "scenario_mean", "difference", "difference_ci_low", "difference_ci_high",
            "relative_difference", "significant", "paired", "n"]
@@ -28,7 +28,7 @@ def paired_difference(baseline, scenario, confidence: float = 0.95) -> dict:
     aligned by replication; pairs with a NaN dropped) and its t-interval."""
     baseline, scenario = np.asarray(baseline, dtype=float), np.asarray(scenario, dtype=float)
     keep = ~(np.isnan(baseline) | np.isnan(scenario))
-    interval = metrics.t_interval(scenario[keep] - baseline[keep], confidence)
+    interval = stats.t_interval(scenario[keep] - baseline[keep], confidence)
     return _row(baseline[keep], scenario[keep], interval["mean"], interval["ci_low"], interval["ci_high"],
                 paired=True, n=interval["n"])
 
@@ -78,26 +78,3 @@ def differences(baseline_kpis: pd.DataFrame, scenario_kpis: pd.DataFrame, paired
         rows = [{"kpi": name, **independent_difference(baseline_kpis[name], scenario_kpis[name], confidence)}
                 for name in names]
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def compare_scenarios(scenarios: dict[str, list[str]], common: list[str] | tuple[str, ...] = (),
-                      baseline: str | None = None, progress: bool = False):
-    """Run each scenario (``common`` overrides + its own, same seed: common random
-    numbers) and compare each with ``baseline`` (default: the first scenario).
-
-    Returns (results by scenario name, differences table: one row per scenario × KPI).
-    """
-    import sim
-
-    results = {name: sim.simulate(sim.compose([*common, *overrides]), progress=progress)
-               for name, overrides in scenarios.items()}
-    baseline = baseline or next(iter(scenarios))
-    base = results[baseline]
-    tables = []
-    for name, result in results.items():
-        if name == baseline:
-            continue
-        paired = result.config.run.seed == base.config.run.seed
-        tables.append(differences(base.kpis, result.kpis, paired=paired).assign(scenario=name))
-    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=["scenario", *COLUMNS])
-    return results, table[["scenario", *COLUMNS]]

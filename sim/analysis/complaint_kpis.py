@@ -12,27 +12,15 @@ import math
 
 import numpy as np
 
-from sim.analysis.kpis import counted as counted_visits
 from sim.complaints import hcat
-
-TOP_SHARE = 0.10  # the top 10% of doctors
-
-
-def top_share(counts: np.ndarray, share: float = TOP_SHARE) -> float:
-    """Share of the total held by the top ``share`` of units (Lorenz curve, linearly
-    interpolated, so 10% of 82 doctors is 8.2 doctors)."""
-    counts = np.sort(np.asarray(counts, dtype=float))[::-1]
-    total = counts.sum()
-    if not len(counts) or total <= 0:
-        return math.nan
-    cumulative = np.concatenate([[0.0], np.cumsum(counts)]) / total
-    return float(np.interp(share * len(counts), np.arange(len(counts) + 1), cumulative))
+from sim.complaints.concentration import top_share
+from sim.engine.records import counted as counted_visits
 
 
 def complaint_kpis(visits: dict[str, np.ndarray], complaints: dict[str, np.ndarray],
                    expected_category: np.ndarray, doctors: int) -> dict[str, float]:
     """``expected_category``: expected complaints by HCAT category, summed over the
-    visits that count (``sim.analysis.kpis.counted``)."""
+    visits that count (``sim.engine.records.counted``)."""
     keep = counted_visits(visits)
     n = int(keep.sum())
     per_1000 = 1000.0 / n if n else math.nan

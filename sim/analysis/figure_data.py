@@ -4,7 +4,7 @@ The figures show means by group (the wait for the doctor by department and hour 
 arrival, expected complaints by hour and by month, complaints per doctor), so sums
 and counts per group are all they need. ``FigureData`` adds them up from visit
 columns — all at once from a run's visit table, or day by day while a run that does
-not keep its visits (``output.stream=true``) is simulated — and ``sim.reporting.run_figures`` /
+not keep its visits (``output.stream=true``) is simulated — and ``sim.reporting.render`` /
 ``sim.reporting.complaint_figures`` draw from it.
 """
 

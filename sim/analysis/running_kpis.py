@@ -23,10 +23,10 @@ import math
 
 import numpy as np
 
-from sim.analysis.complaint_kpis import top_share
-from sim.analysis.kpis import WAIT_THRESHOLD_MIN, counted
+from sim.analysis.kpis import WAIT_THRESHOLD_MIN
 from sim.clock import MINUTES_PER_DAY
 from sim.complaints import hcat
+from sim.complaints.concentration import top_share
 from sim.engine.records import (
     CLINIC_CLOSED,
     COMPLETED,
@@ -34,6 +34,7 @@ from sim.engine.records import (
     NO_SHOW,
     OUTCOMES,
     REVIEW_DEFERRED,
+    counted,
 )
 
 NAN = math.nan

@@ -19,7 +19,6 @@ complaint model, never the patient flow.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import math
 from dataclasses import dataclass
@@ -28,11 +27,11 @@ import numpy as np
 from scipy import stats
 from scipy.special import expit, logit
 
-from sim.analysis import complaint_kpis as complaint_metrics
-from sim.analysis.kpis import counted
 from sim.complaints import drivers as complaint_drivers
 from sim.complaints import hcat
 from sim.complaints import model as complaints
+from sim.complaints.concentration import TOP_SHARE, top_share
+from sim.engine.records import counted
 from sim.schema import HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -76,48 +75,6 @@ class Replication:
     stages: list[str]
     stratum: int = 0  # e.g. the month: intervals are stratified when the sample has several
     stratum_days: float = 1.0  # the days the stratum stands for (year_sample: the month's), its weight
-
-
-def _simulate(args) -> list[Replication]:
-    from sim.config.compose import compose, to_typed
-    from sim.engine.day import simulate_replication
-    from sim.runs import tables
-
-    overrides, replications, stratum, stratum_days = args
-    cfg = to_typed(compose(["output.progress=false", *overrides]))
-    stages = tables.stage_names(cfg.hospital)
-    return [Replication(cfg.hospital, cfg.run, r, simulate_replication(cfg.hospital, cfg.run, r)[0], stages,
-                        stratum, stratum_days) for r in replications]
-
-
-def _simulate_all(tasks: list, jobs: int) -> list[Replication]:
-    if jobs <= 1:
-        return [rep for block in map(_simulate, tasks) for rep in block]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return [rep for block in pool.map(_simulate, tasks) for rep in block]
-
-
-def year_sample(days: int, reps: int, jobs: int = 1, overrides: tuple[str, ...] = (),
-                first: int = 0) -> list[Replication]:
-    """Replications spread over a year: a block of ``days`` days from the 1st of each
-    month of 2026, ``reps`` replications per block (the strata; replications
-    ``first``, ``first`` + 1, ...: samples with different ``first`` are independent),
-    each month with its own seed so that every replication has its own doctors, each
-    month standing for its days of the year. Visits only (no complaint assessment):
-    ``measure`` re-assesses them under any complaint settings."""
-    return _simulate_all([([f"run.start_date=2026-{month:02d}-01", f"run.days={days}",
-                            f"run.seed={20261125 + month}", *overrides], range(first, first + reps), month,
-                           calendar.monthrange(2026, month)[1]) for month in range(1, 13)], jobs)
-
-
-def run_sample(reps: int, jobs: int = 1, overrides: tuple[str, ...] = ()) -> list[Replication]:
-    """Replications 0..``reps``-1 of the configuration ``overrides`` give (default: the
-    default run's days, start date and seed)."""
-    chunks = [range(first, reps, max(jobs, 1)) for first in range(max(jobs, 1))]
-    return sorted(_simulate_all([(list(overrides), chunk, 0, 1.0) for chunk in chunks if len(chunk)], jobs),
-                  key=lambda rep: rep.replication)
 
 
 def with_complaints(hospital: HospitalConfig, **changes) -> HospitalConfig:
@@ -276,8 +233,8 @@ def expected_per_doctor(e: Exposure, hospital: HospitalConfig, draws: DoctorDraw
     return out, skill
 
 
-def top_shares(amounts: np.ndarray, share: float = complaint_metrics.TOP_SHARE) -> np.ndarray:
-    """``complaint_metrics.top_share`` of every row (draws x doctors) at once."""
+def top_shares(amounts: np.ndarray, share: float = TOP_SHARE) -> np.ndarray:
+    """``top_share`` of every row (draws x doctors) at once."""
     ordered = -np.sort(-amounts, axis=1)
     cumulative = np.concatenate([np.zeros((len(amounts), 1)), np.cumsum(ordered, axis=1)], axis=1)
     position = share * amounts.shape[1]
@@ -407,7 +364,7 @@ def _drawn_doctor_measures(rep: Replication, hospital: HospitalConfig, record) -
     doctor = rep.columns["doctor_id"]
     seen = keep & (doctor >= 0)
     expected = np.bincount(doctor[seen], weights=p[seen], minlength=len(a.doctor_skill))
-    record("top10_doctors_share_at_drawn_doctors", complaint_metrics.top_share(expected), per_day)
+    record("top10_doctors_share_at_drawn_doctors", top_share(expected), per_day)
 
 
 def _across_doctors(skill: np.ndarray, log_rate: np.ndarray) -> tuple[float, float, float]:

@@ -37,7 +37,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import expit, logit
 
-from sim.analysis import kpis as metrics
 from sim.clock import MINUTES_PER_DAY, parse_date
 from sim.complaints import hcat
 from sim.complaints import office as complaint_office
@@ -50,7 +49,7 @@ from sim.complaints.drivers import (
     per_visit,
 )
 from sim.distributions import Sampler
-from sim.engine.records import NO_SHOW
+from sim.engine.records import NO_SHOW, counted
 from sim.schema import ComplaintsConfig, HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -223,7 +222,7 @@ class DayByDay:
         self.streams = Streams(run.seed, replication)
         self.doctors = doctor_draws(hospital, self.streams)
         self.complaint_parts: list[Columns] = []
-        # expected complaints by category over the visits that count (metrics.counted),
+        # expected complaints by category over the visits that count (sim.engine.records.counted),
         # added up visit after visit as one sum over the replication's rows would be
         self.expected_by_category = np.zeros(len(hcat.CATEGORIES))
 
@@ -234,10 +233,10 @@ class DayByDay:
         """Assess one day's visits; return the complaint columns to add to them."""
         result = self.assess(columns)
         self.complaint_parts.append(result.complaints)
-        counted = result.expected_by_category[metrics.counted(columns)]
+        counted_rows = result.expected_by_category[counted(columns)]
         # numpy adds the rows of a (rows x categories) array one after the other, so
         # putting the running total first continues the replication-wide sum exactly
-        self.expected_by_category = np.vstack([self.expected_by_category[None, :], counted]).sum(axis=0)
+        self.expected_by_category = np.vstack([self.expected_by_category[None, :], counted_rows]).sum(axis=0)
         return result.visits
 
     def handle(self, parts: list[Columns] | None = None) -> Columns:

@@ -581,7 +581,7 @@ def _positive(value: float, key: str, problems: list[str]) -> None:
 def _check_complaints(h: HospitalConfig) -> list[str]:
     """The complaint model's settings (hospital.complaints)."""
     from sim.complaints import hcat
-    from sim.runs.tables import stage_names
+    from sim.engine.records import stage_names
 
     c = h.complaints
     k = "hospital.complaints"

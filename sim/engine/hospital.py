@@ -17,7 +17,7 @@ from sim.demand.patients import DayPatients
 from sim.engine import registration
 from sim.engine.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
 from sim.engine.kernel import LeanProcess
-from sim.engine.records import NO_SHOW, SessionLog, Stage, VisitLog
+from sim.engine.records import NO_SHOW, SessionLog, Stage, VisitLog, stage_names
 from sim.engine.slot_queue import SlotQueue
 from sim.engine.stations import FifoStation
 from sim.schema import HospitalConfig
@@ -104,8 +104,7 @@ class OpenDay:
         size = len(patients)
         day_start = day * MINUTES_PER_DAY
         service = {stage: values.tolist() for stage, values in patients.service.items()}
-        stage_names = ["registration", "consultation", "exam_payment", *hospital.exams, "review", "payment", "pharmacy"]
-        self.stages = {name: Stage(name, service[name], size) for name in stage_names}
+        self.stages = {name: Stage(name, service[name], size) for name in stage_names(hospital)}
         self.log = VisitLog(size, self.stages)
         self.sessions_log = SessionLog()
 

@@ -76,3 +76,13 @@ class SessionLog:
 
     def columns(self) -> dict[str, np.ndarray]:
         return {name: np.array(values) for name, values in self.rows.items()}
+
+
+def stage_names(hospital) -> list[str]:
+    """The stages of the pathway a hospital has, in the order a patient meets them."""
+    return ["registration", "consultation", "exam_payment", *hospital.exams, "review", "payment", "pharmacy"]
+
+
+def counted(visits: dict[str, np.ndarray]) -> np.ndarray:
+    """Visits that count in KPIs: the patient came (not a no-show) after any warm-up."""
+    return ~visits["in_warmup"] & (visits["outcome"] != NO_SHOW)

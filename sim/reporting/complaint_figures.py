@@ -3,13 +3,11 @@ and by month, and the Lorenz curve of complaints across doctors."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from sim.analysis.complaint_kpis import top_share
 from sim.clock import MINUTES_PER_DAY
 from sim.complaints import hcat
+from sim.complaints.concentration import top_share
 
 DOMAIN_COLOURS = {"clinical": "#e45756", "management": "#4c78a8", "relationships": "#54a24b"}
 
@@ -98,12 +96,3 @@ FIGURES = {
     "complaints_by_month.png": _by_month,
     "complaints_lorenz.png": _lorenz,
 }
-
-
-def save_figures(result, directory: Path) -> list[Path]:
-    """Only the complaint figures (``sim.reporting.run_figures.save_figures`` draws them all)."""
-    from sim.reporting import run_figures as report
-
-    directory.mkdir(parents=True, exist_ok=True)
-    report._render(result, directory, [(name, draw, FIGURE_SIZE) for name, draw in FIGURES.items()])
-    return [directory / name for name in FIGURES]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.analysis import kpis as metrics
+from sim.analysis import stats
 from sim.runs import run_files
 
 STYLE = """
@@ -88,7 +88,7 @@ def write_run_report(directory: str | Path) -> Path:
     directory = Path(directory)
     config = OmegaConf.load(directory / "config.yaml")
     provenance = json.loads((directory / "provenance.json").read_text())
-    summary = metrics.summarise(pd.read_csv(directory / "kpis.csv"))
+    summary = stats.summarise(pd.read_csv(directory / "kpis.csv"))
     run = config.run
     interventions = ", ".join(config.get("interventions", {}) or {}) or "none (baseline)"
     headline = _headline(OmegaConf.select(config, "compare.headline_kpis", default=[]), list(summary.index))

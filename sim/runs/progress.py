@@ -10,7 +10,7 @@ SHOW_AFTER_S = 2.0
 
 class _Bar(tqdm):
     # no monitor thread (it only refreshes bars that update rarely): a run stays
-    # single-threaded, so its figures can be drawn in a forked process (sim.reporting.run_figures)
+    # single-threaded, so its figures can be drawn in a forked process (sim.reporting.render)
     monitor_interval = 0
 
 

@@ -36,7 +36,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hydra.core.hydra_config import HydraConfig
-from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import ConfigError, to_typed
@@ -172,46 +171,13 @@ def interrupted(argv: list[str]) -> str:
     return f"interrupted: the {what} in {directory} is incomplete; to {action}: {command}"
 
 
-class SweepSummary(Callback):
-    """Hydra callback (conf/config.yaml): record which sweep runs in the sweep directory;
-    after it, summarise its jobs, write the comparison table and report, and exit
-    non-zero if a job failed."""
-
-    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
-        self._started = time.time()
-        sweep_dir = Path(config.hydra.sweep.dir)
-        writing_into("sweep", sweep_dir)
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        info = {"sweep_id": sweep_id(config), "overrides": list(config.hydra.overrides.task),
-                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        write_text(sweep_dir / SWEEP_FILE, json.dumps(info, indent=2) + "\n", sync=True)
-
-    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
-        from sim.runs import sweep_table as aggregate
-
-        sweep_dir = Path(config.hydra.sweep.dir)
-        jobs = aggregate.find_jobs(sweep_dir)
-        started = getattr(self, "_started", 0.0)
-        complete = [job for job in jobs if job.status == aggregate.COMPLETE]
-        skipped = [job for job in complete if job.finished_unix < started]
-        failed = [job for job in jobs if job.status == aggregate.FAILED]
-        print(f"sweep {sweep_dir}: {len(jobs)} job(s): {len(complete)} complete "
-              f"({len(skipped)} skipped as already complete), {len(failed)} failed, "
-              f"{len(jobs) - len(complete) - len(failed)} incomplete")
-        for job in failed:
-            print(f"  FAILED job {job.name}: {job.error_line} (see {job.directory / ERROR})")
-        earlier = aggregate.earlier_jobs(sweep_dir)
-        if earlier:
-            print(f"  not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep "
-                  "in this directory")
-        if complete:
-            problem = aggregate.baseline_problem(jobs, aggregate.effective_baseline(jobs))
-            if problem:
-                print(f"  no differences computed: compare.{problem}")
-            try:
-                written = aggregate.write_sweep_outputs(sweep_dir, jobs)
-                print(f"comparison: {written['table']}\nreport: {written['report']}")
-            except Exception as error:  # the summary must still be printed and the exit code set
-                print(f"could not write the sweep report: {error!r}; try `python -m sim.reporting.run_figures {sweep_dir}`")
-        if failed:
-            raise SystemExit(1)
+def record_sweep(config: DictConfig) -> None:
+    """When a sweep starts: note where it writes (for ``interrupted``) and record its
+    definition in the sweep directory (``sweep.json``), so its jobs can be told from
+    the folders an earlier, different sweep left there."""
+    sweep_dir = Path(config.hydra.sweep.dir)
+    writing_into("sweep", sweep_dir)
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    info = {"sweep_id": sweep_id(config), "overrides": list(config.hydra.overrides.task),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    write_text(sweep_dir / SWEEP_FILE, json.dumps(info, indent=2) + "\n", sync=True)

@@ -28,9 +28,7 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis import compare
-from sim.analysis import kpis as metrics
-from sim.runs import run_files
+from sim.analysis import compare, stats
 from sim.runs.run_files import ERROR, MARKER
 from sim.runs.sweep_jobs import JOB_SWEEP_ID, current_sweep_id
 
@@ -241,7 +239,7 @@ def comparison_table(jobs: list[Job], baseline: list[str] | None = None) -> pd.D
     kpis = {job.name: job.kpis() for job in complete}
     frames = []
     for job in complete:
-        summary = metrics.summarise(kpis[job.name])[STAT_COLUMNS].rename_axis("kpi").reset_index()
+        summary = stats.summarise(kpis[job.name])[STAT_COLUMNS].rename_axis("kpi").reset_index()
         base = baseline_of(job, jobs, spec) if spec else None
         if base is not None and base is not job:
             paired = _seed(base) == _seed(job)
@@ -284,30 +282,3 @@ def headline_kpis(job: Job, available: list[str]) -> list[str]:
     for pattern in patterns:
         chosen += [k for k in available if fnmatch.fnmatchcase(k, pattern) and k not in chosen]
     return chosen
-
-
-def write_sweep_outputs(sweep_dir: str | Path, jobs: list[Job] | None = None, baseline: list[str] | None = None,
-                        kpis: list[str] | None = None) -> dict[str, Path]:
-    """comparison.csv and .parquet, figures/ and report.html in ``sweep_dir``."""
-    from sim.reporting import html as html_report
-    from sim.reporting import sweep_figures
-
-    sweep_dir = Path(sweep_dir)
-    jobs = find_jobs(sweep_dir) if jobs is None else jobs
-    if baseline is not None and (problem := baseline_problem(jobs, baseline)):
-        raise ValueError(problem)  # before anything is overwritten
-    table = comparison_table(jobs, baseline)
-    if table.empty:
-        raise ValueError(f"{sweep_dir}: no complete job to report on")
-    available = list(dict.fromkeys(table["kpi"]))
-    complete = [job for job in jobs if job.status == COMPLETE]
-    headline = select_kpis(kpis, available) if kpis else headline_kpis(complete[0], available)
-    with run_files.written(sweep_dir / "comparison.csv") as path:
-        table.to_csv(path, index=False)
-    with run_files.written(sweep_dir / "comparison.parquet") as path:
-        table.to_parquet(path, index=False)
-    with run_files.written(sweep_dir / "figures") as drawing:  # (no figure of another baseline stays)
-        figures = [sweep_dir / "figures" / path.name for path in sweep_figures.draw(table, jobs, headline, drawing)]
-    spec = effective_baseline(jobs, baseline)
-    report = html_report.write_sweep_report(sweep_dir, table, jobs, headline, figures, spec)
-    return {"table": sweep_dir / "comparison.csv", "report": report}

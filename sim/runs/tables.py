@@ -21,10 +21,6 @@ def _categorical(codes: np.ndarray, names) -> pd.Categorical:
     return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))
 
 
-def stage_names(hospital: HospitalConfig) -> list[str]:
-    return ["registration", "consultation", "exam_payment", *hospital.exams, "review", "payment", "pharmacy"]
-
-
 def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
     data = dict(columns)
     data["department"] = _categorical(data["department"], hospital.departments)

@@ -113,7 +113,7 @@ def console_script(name: str) -> list[str]:
     installed = Path(sys.executable).with_name(name)
     if installed.is_file():
         return [str(installed)]
-    module, function = {"hospital-sim": ("sim.__main__", "main"), "hospital-sim-report": ("sim.reporting.run_figures", "main")}[name]
+    module, function = {"hospital-sim": ("sim.__main__", "main"), "hospital-sim-report": ("sim.report", "main")}[name]
     return [sys.executable, "-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
 
 

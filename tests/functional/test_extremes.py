@@ -3,7 +3,7 @@ behaves sensibly; a zero-volume day is empty."""
 
 import numpy as np
 
-from sim.runs.tables import stage_names
+from sim.engine.records import stage_names
 from tests.conftest import run
 
 PLENTY = [

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sim.clock import parse_clock
-from sim.runs.tables import stage_names
+from sim.engine.records import stage_names
 from tests.queue_invariants import (
     owed_but_not_seen,
     turned_away_while_doctor_at_work,

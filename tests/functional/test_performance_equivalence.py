@@ -9,14 +9,13 @@ import pytest
 from omegaconf import OmegaConf
 
 import sim
-from sim.analysis import kpis as metrics
 from sim.complaints import model as complaints
 from sim.config.compose import to_typed
 from sim.engine.day import simulate_replication
-from sim.reporting import run_figures as report
+from sim.engine.records import counted, stage_names
+from sim.reporting import render as report
 from sim.runs import sweep_jobs as sweep
-from sim.runs import tables
-from sim.runs.replications import config_to_yaml
+from sim.runs.result import config_to_yaml
 from sim.streams import Streams
 
 
@@ -35,7 +34,7 @@ def test_complaints_day_by_day_equal_the_model_on_the_whole_replication():
     (as runs do, to keep memory low) gives exactly the one-shot result."""
     cfg = to_typed(sim.compose(["hospital=teaching_demo", "run.days=4", "hospital.complaints.base_per_1000_visits=30"]))
     visits, _ = simulate_replication(cfg.hospital, cfg.run, 1)
-    stages = tables.stage_names(cfg.hospital)
+    stages = stage_names(cfg.hospital)
     whole = complaints.assess(visits, cfg.hospital, Streams(cfg.run.seed, 1), stages)
     by_day = complaints.assess_replication(visits, cfg.hospital, cfg.run, 1, stages)
     assert len(np.unique(visits["day"])) == 4 and len(whole.complaints["time"]) > 10
@@ -48,9 +47,9 @@ def test_complaints_day_by_day_equal_the_model_on_the_whole_replication():
     day_by_day = complaints.DayByDay(cfg.hospital, cfg.run, 1, stages)
     for day in np.unique(visits["day"]):
         day_by_day.add_day({name: values[visits["day"] == day] for name, values in visits.items()})
-    counted = metrics.counted(visits)
+    keep = counted(visits)
     # the running total continues the replication-wide sum exactly (same order of additions)
-    np.testing.assert_array_equal(day_by_day.expected_by_category, whole.expected_by_category[counted].sum(axis=0))
+    np.testing.assert_array_equal(day_by_day.expected_by_category, whole.expected_by_category[keep].sum(axis=0))
 
 
 def test_config_digest_is_that_of_omegaconfs_container():

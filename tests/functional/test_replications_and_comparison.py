@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.compare import compare_scenarios, differences
+from sim.analysis.compare import differences
 from sim.config.compose import ConfigError, to_typed
+from sim.runs.scenarios import compare_scenarios
 from tests.conftest import QUIET, run
 
 DEMO = ["hospital=teaching_demo", "run.days=2"]

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from hydra.types import RunMode
 
+from sim import report
 from sim.config.compose import CONF_DIR
-from sim.reporting import run_figures as report
 from sim.runs import sweep_jobs as sweep
 
 SMALL = ["hospital=teaching_demo", "run.days=1", "run.replications=3", "output.print_kpis=false",
@@ -148,7 +148,7 @@ def test_a_reused_sweep_directory_reports_only_the_new_sweeps_jobs(reused_sweep)
 
 
 def test_report_refuses_an_unknown_baseline_or_kpi_and_compares_with_none(reused_sweep, tmp_path, capsys):
-    """`python -m sim.reporting.run_figures` refuses a baseline no job has, or a KPI the sweep lacks,
+    """`python -m sim.report` refuses a baseline no job has, or a KPI the sweep lacks,
     with the valid choices and exit code 2, before overwriting anything (an unknown
     baseline used to rewrite the comparison with NaN differences); `--baseline none`
     writes the table without differences; a valid baseline is used."""
@@ -186,7 +186,7 @@ def test_run_writes_a_single_file_report_and_sim_report_rewrites_it(tmp_path):
     assert "Headline KPIs" in report and "wait_consultation_mean_min" in report
     assert "config.yaml" in report and "teaching_demo" in report and "replications=auto" in report
     (out / "report.html").unlink()
-    again = cli(tmp_path, str(out), module="sim.reporting.run_figures")
+    again = cli(tmp_path, str(out), module="sim.report")
     assert again.returncode == 0, again.stderr
     assert (out / "report.html").is_file()
 
@@ -203,7 +203,7 @@ def test_compare_interventions_runs_every_intervention(tmp_path):
 
 
 def test_report_of_a_directory_that_is_neither_fails_clearly(tmp_path):
-    proc = cli(tmp_path, str(tmp_path), module="sim.reporting.run_figures")
+    proc = cli(tmp_path, str(tmp_path), module="sim.report")
     assert proc.returncode == 2
     assert "neither a run directory" in proc.stderr and "Traceback" not in proc.stderr
 

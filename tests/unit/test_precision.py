@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.analysis.kpis import t_interval
 from sim.analysis.precision import precision_table, replications_needed
+from sim.analysis.stats import t_interval
 
 VALUES = np.array([12.1, 9.4, 11.0, 10.2, 8.7, 10.9, 9.9, 10.4, 10.1, 9.8, 10.0, 10.3])
 

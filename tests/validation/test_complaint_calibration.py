@@ -26,7 +26,6 @@ import pytest
 from scipy import stats
 
 from sim.analysis import complaint_kpis as complaint_metrics
-from sim.analysis.kpis import counted
 from sim.complaints import model as complaints
 from sim.complaints.calibration import (
     FITTED_TARGETS,
@@ -36,10 +35,10 @@ from sim.complaints.calibration import (
     expected_per_doctor,
     exposure,
     measure,
-    run_sample,
     top_shares,
-    year_sample,
 )
+from sim.engine.records import counted
+from sim.runs.calibration_sample import run_sample, year_sample
 from sim.streams import Streams
 
 # reviews by another doctor and hurried consultations: every branch of the quality formula

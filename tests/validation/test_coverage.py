@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.analysis.kpis import t_interval
+from sim.analysis.stats import t_interval
 from sim.analysis.theory import mmc_mean_wait
 from sim.config.compose import to_typed
 from sim.runs.replications import run_replications

@@ -1,0 +1,78 @@
+"""A sweep's outputs: the comparison table (CSV and Parquet), its figures and report,
+and the Hydra callback that writes them and prints the closing summary when a sweep
+ends (``conf/config.yaml``)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from sim.reporting import html as html_report
+from sim.reporting import sweep_figures
+from sim.runs import run_files, sweep_jobs
+from sim.runs import sweep_table as aggregate
+
+
+def write_sweep_outputs(sweep_dir: str | Path, jobs: list[aggregate.Job] | None = None,
+                        baseline: list[str] | None = None, kpis: list[str] | None = None) -> dict[str, Path]:
+    """comparison.csv and .parquet, figures/ and report.html in ``sweep_dir``."""
+    sweep_dir = Path(sweep_dir)
+    jobs = aggregate.find_jobs(sweep_dir) if jobs is None else jobs
+    if baseline is not None and (problem := aggregate.baseline_problem(jobs, baseline)):
+        raise ValueError(problem)  # before anything is overwritten
+    table = aggregate.comparison_table(jobs, baseline)
+    if table.empty:
+        raise ValueError(f"{sweep_dir}: no complete job to report on")
+    available = list(dict.fromkeys(table["kpi"]))
+    complete = [job for job in jobs if job.status == aggregate.COMPLETE]
+    headline = aggregate.select_kpis(kpis, available) if kpis else aggregate.headline_kpis(complete[0], available)
+    with run_files.written(sweep_dir / "comparison.csv") as path:
+        table.to_csv(path, index=False)
+    with run_files.written(sweep_dir / "comparison.parquet") as path:
+        table.to_parquet(path, index=False)
+    with run_files.written(sweep_dir / "figures") as drawing:  # (no figure of another baseline stays)
+        figures = [sweep_dir / "figures" / path.name for path in sweep_figures.draw(table, jobs, headline, drawing)]
+    spec = aggregate.effective_baseline(jobs, baseline)
+    report = html_report.write_sweep_report(sweep_dir, table, jobs, headline, figures, spec)
+    return {"table": sweep_dir / "comparison.csv", "report": report}
+
+
+class SweepSummary(Callback):
+    """Hydra callback (conf/config.yaml): record which sweep runs in the sweep directory;
+    after it, summarise its jobs, write the comparison table and report, and exit
+    non-zero if a job failed."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        self._started = time.time()
+        sweep_jobs.record_sweep(config)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        jobs = aggregate.find_jobs(sweep_dir)
+        started = getattr(self, "_started", 0.0)
+        complete = [job for job in jobs if job.status == aggregate.COMPLETE]
+        skipped = [job for job in complete if job.finished_unix < started]
+        failed = [job for job in jobs if job.status == aggregate.FAILED]
+        print(f"sweep {sweep_dir}: {len(jobs)} job(s): {len(complete)} complete "
+              f"({len(skipped)} skipped as already complete), {len(failed)} failed, "
+              f"{len(jobs) - len(complete) - len(failed)} incomplete")
+        for job in failed:
+            print(f"  FAILED job {job.name}: {job.error_line} (see {job.directory / run_files.ERROR})")
+        earlier = aggregate.earlier_jobs(sweep_dir)
+        if earlier:
+            print(f"  not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep "
+                  "in this directory")
+        if complete:
+            problem = aggregate.baseline_problem(jobs, aggregate.effective_baseline(jobs))
+            if problem:
+                print(f"  no differences computed: compare.{problem}")
+            try:
+                written = write_sweep_outputs(sweep_dir, jobs)
+                print(f"comparison: {written['table']}\nreport: {written['report']}")
+            except Exception as error:  # the summary must still be printed and the exit code set
+                print(f"could not write the sweep report: {error!r}; try `python -m sim.report {sweep_dir}`")
+        if failed:
+            raise SystemExit(1)
