@@ -413,7 +413,7 @@ class CommunicationComplaintConfig:
     # patients' complaint odds, sd of its log. Communication skill at Tamblyn's effect
     # size cannot concentrate complaints the way they are (Kohanim 2016: top 10% of
     # doctors draw 61%, 63% none); this does (calibrated). 0 = identical doctors.
-    doctor_propensity_sd: float = 1.561
+    doctor_propensity_sd: float = 1.562
 
 
 @dataclass
@@ -423,8 +423,8 @@ class ClinicalEventConfig:
 
     quality_probability: float = 0.02
     safety_probability: float = 0.005
-    quality_odds_ratio: float = 14.14
-    safety_odds_ratio: float = 28.28
+    quality_odds_ratio: float = 14.09
+    safety_odds_ratio: float = 28.18
 
 
 @dataclass
@@ -487,7 +487,7 @@ class ComplaintsConfig:
     # group, first education group, average doctor) with no driver: calibrated so
     # general_hospital makes 0.4 complaints per 1,000 outpatient visits (Taylor 2004;
     # NHS England 2012-13)
-    base_per_1000_visits: float = 0.0553
+    base_per_1000_visits: float = 0.0555
     patients: PatientFactorsConfig = field(default_factory=PatientFactorsConfig)
     waits: WaitComplaintConfig = field(default_factory=WaitComplaintConfig)
     crowding: CrowdingComplaintConfig = field(default_factory=CrowdingComplaintConfig)
