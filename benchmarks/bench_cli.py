@@ -37,14 +37,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.repeats):
             out = Path(tmp) / str(k)
-            runs.append(wall([sys.executable, "-m", "sim", "hospital=teaching_demo", f"hydra.run.dir={out}",
-                              *args.overrides]))
+            runs.append(
+                wall([sys.executable, "-m", "sim", "hospital=teaching_demo", f"hydra.run.dir={out}", *args.overrides])
+            )
             imports.append(wall([sys.executable, "-c", "import sim"]))
             cli_imports.append(wall([sys.executable, "-c", "import sim.__main__"]))
         files = sorted(p.name for p in (Path(tmp) / "0").rglob("*") if p.is_file())
     print(f"python -m sim hospital=teaching_demo {' '.join(args.overrides)}".rstrip())
-    print(f"  wall: best {min(runs):.2f} s, median {statistics.median(runs):.2f} s over {args.repeats} runs "
-          f"(target 3 s); {len(files)} files written incl. report.html: {'report.html' in files}")
+    print(
+        f"  wall: best {min(runs):.2f} s, median {statistics.median(runs):.2f} s over {args.repeats} runs "
+        f"(target 3 s); {len(files)} files written incl. report.html: {'report.html' in files}"
+    )
     print(f"  import sim: best {min(imports):.2f} s; import sim.__main__: best {min(cli_imports):.2f} s")
 
 

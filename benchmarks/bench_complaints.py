@@ -35,9 +35,11 @@ def main() -> None:
         result = complaints.assess_replication(visits, cfg.hospital, cfg.run, 0, stages)
         best = min(best, time.perf_counter() - started)
     n = len(visits["day"])
-    print(f"general_hospital, {args.days} days: {n:,} visits simulated in {simulated:.2f} s; "
-          f"complaint model {best:.3f} s ({n / best:,.0f} visits/s, {best / simulated:.1%} of the simulation), "
-          f"{len(result.complaints['time'])} complaints")
+    print(
+        f"general_hospital, {args.days} days: {n:,} visits simulated in {simulated:.2f} s; "
+        f"complaint model {best:.3f} s ({n / best:,.0f} visits/s, {best / simulated:.1%} of the simulation), "
+        f"{len(result.complaints['time'])} complaints"
+    )
 
 
 if __name__ == "__main__":

@@ -74,8 +74,9 @@ def main() -> None:
     figures = {}
     rate, visits, seconds = best_rate(engine_job(["hospital=general_hospital", "run.days=2"]), repeats)
     figures["general_hospital"] = {"visits_per_s": rate, "visits": visits, "seconds": seconds}
-    rate, visits, seconds = best_rate(engine_job(["hospital=general_hospital", "run.days=2",
-                                                  "hospital.booking.booked_share=0"]), repeats)
+    rate, visits, seconds = best_rate(
+        engine_job(["hospital=general_hospital", "run.days=2", "hospital.booking.booked_share=0"]), repeats
+    )
     figures["general_hospital_walk_ins_only"] = {"visits_per_s": rate, "visits": visits, "seconds": seconds}
     network = [
         "hospital=validation_network",
@@ -86,18 +87,20 @@ def main() -> None:
     figures["validation_network"] = {"visits_per_s": rate, "visits": visits, "seconds": seconds}
     rate, visits, seconds = best_rate(lambda: len(reference_network.run(hours * 60.0)), repeats)
     figures["reference_simpy_network"] = {"visits_per_s": rate, "visits": visits, "seconds": seconds}
-    figures["engine_vs_reference"] = (figures["validation_network"]["visits_per_s"]
-                                      / figures["reference_simpy_network"]["visits_per_s"])
+    figures["engine_vs_reference"] = (
+        figures["validation_network"]["visits_per_s"] / figures["reference_simpy_network"]["visits_per_s"]
+    )
     figures["general_hospital_long_run"] = long_run(days)
 
-    for name in ("general_hospital", "general_hospital_walk_ins_only", "validation_network",
-                 "reference_simpy_network"):
+    for name in ("general_hospital", "general_hospital_walk_ins_only", "validation_network", "reference_simpy_network"):
         f = figures[name]
         print(f"{name:<31} {f['visits_per_s']:>10,.0f} visits/s  ({f['visits']:,} visits in {f['seconds']:.2f} s)")
     print(f"{'engine / reference':<31} {figures['engine_vs_reference']:>10.2f} x  (same network, same horizon)")
     lr = figures["general_hospital_long_run"]
-    print(f"general_hospital {lr['days']} days: {lr['visits']:,} visits, {lr['wall_s']:.1f} s wall, "
-          f"peak RSS {lr['peak_rss_mb']:.0f} MB")
+    print(
+        f"general_hospital {lr['days']} days: {lr['visits']:,} visits, {lr['wall_s']:.1f} s wall, "
+        f"peak RSS {lr['peak_rss_mb']:.0f} MB"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

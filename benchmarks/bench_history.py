@@ -61,7 +61,9 @@ print(json.dumps(figures))
 def export(commit: str, into: Path) -> Path:
     tree = into / commit
     tree.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", commit, "sim", "conf"], cwd=REPO, capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", commit, "sim", "conf"], cwd=REPO, capture_output=True, check=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
@@ -77,8 +79,14 @@ def cli_seconds(tree: Path, repeats: int = 3) -> float:
     best = float("inf")
     for k in range(repeats):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sim", "hospital=teaching_demo", f"hydra.run.dir={tree}/cli{k}"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tree)
+        subprocess.run(
+            [sys.executable, "-m", "sim", "hospital=teaching_demo", f"hydra.run.dir={tree}/cli{k}"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=tree,
+        )
         best = min(best, time.perf_counter() - started)
     return best
 

@@ -47,8 +47,12 @@ print(json.dumps(out))
 
 
 def measure(days: int, replications: int, jobs: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CODE, str(days), str(replications), str(jobs)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", CODE, str(days), str(replications), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -70,8 +74,10 @@ def main() -> None:
     print(f"general_hospital, {args.replications} replications x {args.days} days ({one['visits']:,} visits)")
     print(f"  1 worker : {one['wall_s']:6.1f} s   ({one['visits'] / one['wall_s']:,.0f} visits/s)")
     print(f"  2 workers: {two['wall_s']:6.1f} s   ({two['visits'] / two['wall_s']:,.0f} visits/s)")
-    print(f"  speed-up {speedup:.2f}x (target 1.8x); one replication's output pickles to {one['pickle_mb']:.1f} MB "
-          f"in {one['pickle_s'] * 1000:.0f} ms (unpickled in {one['unpickle_s'] * 1000:.0f} ms)")
+    print(
+        f"  speed-up {speedup:.2f}x (target 1.8x); one replication's output pickles to {one['pickle_mb']:.1f} MB "
+        f"in {one['pickle_s'] * 1000:.0f} ms (unpickled in {one['unpickle_s'] * 1000:.0f} ms)"
+    )
     if args.json:
         args.json.write_text(json.dumps({"one_worker": one, "two_workers": two, "speedup": speedup}, indent=2) + "\n")
 

@@ -45,8 +45,9 @@ print(json.dumps({"days": days, "stream": stream, "patients": visits, "complaint
 
 def measure(days: int, stream: bool = False) -> dict:
     """One run of ``days`` days in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", CODE, str(days), "1" if stream else "0"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", CODE, str(days), "1" if stream else "0"], capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -61,9 +62,12 @@ def main() -> None:
         figures = measure(days, args.stream)
         rows.append(figures)
         mode = "streamed to Parquet" if args.stream else "in memory"
-        print(f"general_hospital, {figures['days']} days ({mode}): {figures['patients']:,} patients, "
-              f"{figures['complaints']:,} complaints, {figures['wall_s']:.1f} s wall, "
-              f"peak RSS {figures['peak_rss_mb']:.0f} MB  (targets for 365 days: 60 s, 1,536 MB)", flush=True)
+        print(
+            f"general_hospital, {figures['days']} days ({mode}): {figures['patients']:,} patients, "
+            f"{figures['complaints']:,} complaints, {figures['wall_s']:.1f} s wall, "
+            f"peak RSS {figures['peak_rss_mb']:.0f} MB  (targets for 365 days: 60 s, 1,536 MB)",
+            flush=True,
+        )
     if args.json:
         args.json.write_text(json.dumps(rows if len(rows) > 1 else rows[0], indent=2) + "\n")
 

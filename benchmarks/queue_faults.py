@@ -58,25 +58,39 @@ def main() -> None:
     args = parser.parse_args()
     _count_calls(doctors.ConsultQueue, lambda q: [q.entries, getattr(q, "owed", [])])
     _count_calls(slot_queue.SlotQueue, lambda q: [q.reviews, q.booked, q.walk_ins, getattr(q, "owed", [])])
-    result = sim.simulate(sim.compose(["output.progress=false", "hospital=general_hospital", f"run.days={args.days}",
-                                       f"run.replications={args.replications}", *args.overrides]))
+    result = sim.simulate(
+        sim.compose(
+            [
+                "output.progress=false",
+                "hospital=general_hospital",
+                f"run.days={args.days}",
+                f"run.replications={args.replications}",
+                *args.overrides,
+            ]
+        )
+    )
     replication_days = args.replications * args.days
     owed = owed_but_not_seen(result)
     first = owed[~owed["review"]]
     pairs = np.array(recorded_and_actual, dtype=np.int64).reshape(-1, 2)
     excess = pairs[:, 0] - pairs[:, 1]  # recorded - actually waiting
-    print(json.dumps({
-        "replication_days": replication_days,
-        "owed_not_seen_first_consultations": len(first),
-        "owed_not_seen_walk_ins": int(first["slot_time"].isna().sum()),
-        "owed_not_seen_reviews": int(owed["review"].sum()),
-        "owed_not_seen_per_replication_day": len(owed) / replication_days,
-        "turned_away_while_doctor_at_work": len(turned_away_while_doctor_at_work(result)),
-        "first_consultations": len(excess),
-        "queue_length_too_high_share": float(np.mean(excess > 0)),
-        "queue_length_wrong_share": float(np.mean(excess != 0)),
-        "queue_length_excess_max": int(excess.max(initial=0)),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "replication_days": replication_days,
+                "owed_not_seen_first_consultations": len(first),
+                "owed_not_seen_walk_ins": int(first["slot_time"].isna().sum()),
+                "owed_not_seen_reviews": int(owed["review"].sum()),
+                "owed_not_seen_per_replication_day": len(owed) / replication_days,
+                "turned_away_while_doctor_at_work": len(turned_away_while_doctor_at_work(result)),
+                "first_consultations": len(excess),
+                "queue_length_too_high_share": float(np.mean(excess > 0)),
+                "queue_length_wrong_share": float(np.mean(excess != 0)),
+                "queue_length_excess_max": int(excess.max(initial=0)),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,9 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sim  # noqa: E402
 from tests.golden_master import CONFIGS  # noqa: E402
 
-KPIS = ["wait_doctor_mean_min", "wait_consultation_mean_min", "wait_review_mean_min", "time_in_system_mean_min",
-        "doctor_overtime_per_day_min", "left_without_being_seen_share", "clinic_closed_share",
-        "review_deferred_share", "complaints_per_1000_visits", "expected_complaints_per_1000_visits"]
+KPIS = [
+    "wait_doctor_mean_min",
+    "wait_consultation_mean_min",
+    "wait_review_mean_min",
+    "time_in_system_mean_min",
+    "doctor_overtime_per_day_min",
+    "left_without_being_seen_share",
+    "clinic_closed_share",
+    "review_deferred_share",
+    "complaints_per_1000_visits",
+    "expected_complaints_per_1000_visits",
+]
 SAMPLES = {**CONFIGS, "general_hospital_5x5": ["hospital=general_hospital", "run.days=5", "run.replications=5"]}
 
 
@@ -49,8 +58,11 @@ def compare(before: dict, after: dict) -> None:
     for config in after:
         if config not in before:
             continue
-        rows = [(name, before[config][name], after[config][name]) for name in after[config]
-                if not _same(before[config].get(name), after[config][name])]
+        rows = [
+            (name, before[config][name], after[config][name])
+            for name in after[config]
+            if not _same(before[config].get(name), after[config][name])
+        ]
         print(f"{config}: {'unchanged' if not rows else ''}")
         for name, old, new in rows:
             print(f"  {name:<38} {old:>10.4f} -> {new:>10.4f}  ({new - old:+.4f})")

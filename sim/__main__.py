@@ -51,8 +51,10 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
         from sim.reporting.text import kpi_table
 
         interventions = ", ".join(typed.interventions) or "none"
-        print(f"{typed.hospital.name} | interventions: {interventions} | {result.config.run.replications} "
-              f"replication(s) x {typed.run.days} day(s) from {typed.run.start_date}")
+        print(
+            f"{typed.hospital.name} | interventions: {interventions} | {result.config.run.replications} "
+            f"replication(s) x {typed.run.days} day(s) from {typed.run.start_date}"
+        )
         print(kpi_table(result.summary))
     rule = result.provenance.get("replications_rule")
     if rule is not None:

@@ -14,5 +14,15 @@ from sim.runs.sweep_table import (
     varying_keys,
 )
 
-__all__ = ["COMPLETE", "FAILED", "INCOMPLETE", "Job", "comparison_table", "earlier_jobs", "find_jobs",
-           "swept_keys", "varying_keys", "write_sweep_outputs"]
+__all__ = [
+    "COMPLETE",
+    "FAILED",
+    "INCOMPLETE",
+    "Job",
+    "comparison_table",
+    "earlier_jobs",
+    "find_jobs",
+    "swept_keys",
+    "varying_keys",
+    "write_sweep_outputs",
+]

@@ -50,9 +50,7 @@ def check(spec: Distribution, key: str) -> list[str]:
     if spec.kind == "gamma" and (spec.mean <= 0 or spec.cv <= 0):
         problems.append(f"{key}: gamma needs mean > 0 and cv > 0 (got mean={spec.mean}, cv={spec.cv})")
     if spec.kind == "triangular" and not spec.low <= spec.mode <= spec.high:
-        problems.append(
-            f"{key}: triangular needs low <= mode <= high (got {spec.low}, {spec.mode}, {spec.high})"
-        )
+        problems.append(f"{key}: triangular needs low <= mode <= high (got {spec.low}, {spec.mode}, {spec.high})")
     if spec.kind == "empirical":
         if len(spec.values) == 0:
             problems.append(f"{key}.values is empty: an empirical distribution needs at least one value")

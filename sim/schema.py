@@ -18,7 +18,6 @@ from typing import Any
 MISSING: Any = "???"
 
 
-
 @dataclass
 class Distribution:
     """A non-negative random duration or quantity, flat ``{kind, <parameters>}``.
@@ -319,9 +318,14 @@ class CompareConfig:
     are drawn in the figures and shown first in the reports."""
 
     baseline: list[str] = field(default_factory=lambda: ["intervention=none"])
-    headline_kpis: list[str] = field(default_factory=lambda: [
-        "wait_doctor_mean_min", "time_in_system_mean_min", "doctor_overtime_per_day_min",
-        "*complaints_per_1000_visits*"])
+    headline_kpis: list[str] = field(
+        default_factory=lambda: [
+            "wait_doctor_mean_min",
+            "time_in_system_mean_min",
+            "doctor_overtime_per_day_min",
+            "*complaints_per_1000_visits*",
+        ]
+    )
 
 
 @dataclass
@@ -353,9 +357,11 @@ class PatientFactorsConfig:
     # odds ratio per group of hospital.patients.age_groups / .education; groups not
     # listed have 1. Estimates: middle-aged and better-informed patients complain more.
     age_group_odds_ratio: dict[str, float] = field(
-        default_factory=lambda: {"under_40": 1.0, "40_to_64": 1.1, "65_plus": 0.8})
+        default_factory=lambda: {"under_40": 1.0, "40_to_64": 1.1, "65_plus": 0.8}
+    )
     education_odds_ratio: dict[str, float] = field(
-        default_factory=lambda: {"basic": 1.0, "secondary": 1.1, "tertiary": 1.25})
+        default_factory=lambda: {"basic": 1.0, "secondary": 1.1, "tertiary": 1.25}
+    )
 
 
 @dataclass
@@ -368,9 +374,18 @@ class WaitComplaintConfig:
     # median tolerated wait per stage (minutes); stages not listed use the
     # consultation's. Consultation: 20 min (Zhang et al. 2023, median expected wait,
     # IQR 10-30). Other stages: estimates.
-    tolerance_median_min: dict[str, float] = field(default_factory=lambda: {
-        "registration": 10.0, "consultation": 20.0, "exam_payment": 10.0, "lab": 15.0, "imaging": 30.0,
-        "review": 20.0, "payment": 10.0, "pharmacy": 15.0})
+    tolerance_median_min: dict[str, float] = field(
+        default_factory=lambda: {
+            "registration": 10.0,
+            "consultation": 20.0,
+            "exam_payment": 10.0,
+            "lab": 15.0,
+            "imaging": 30.0,
+            "review": 20.0,
+            "payment": 10.0,
+            "pharmacy": 15.0,
+        }
+    )
     # a patient's tolerances are median x exp(sigma x z), one z per patient for all
     # stages; sigma 0.8 puts the consultation quartiles at 12 and 34 min (Zhang 2023: 10-30)
     tolerance_sigma: float = 0.8
@@ -433,18 +448,33 @@ class ComplaintClassificationConfig:
 
     # complaints from causes the model does not simulate (fees, outcomes, ...): the
     # HCAT problem counts of Gillespie & Reader 2016, Table 1 (low+medium+high, n = 251)
-    background_categories: dict[str, float] = field(default_factory=lambda: {
-        "quality": 44 / 251, "safety": 52 / 251, "environment": 24 / 251, "institutional_processes": 39 / 251,
-        "listening": 26 / 251, "communication": 29 / 251, "respect_and_patient_rights": 37 / 251})
+    background_categories: dict[str, float] = field(
+        default_factory=lambda: {
+            "quality": 44 / 251,
+            "safety": 52 / 251,
+            "environment": 24 / 251,
+            "institutional_processes": 39 / 251,
+            "listening": 26 / 251,
+            "communication": 29 / 251,
+            "respect_and_patient_rights": 37 / 251,
+        }
+    )
     # complaints produced by poor communication: the relationships rows of Table 1
-    communication_categories: dict[str, float] = field(default_factory=lambda: {
-        "listening": 26 / 92, "communication": 29 / 92, "respect_and_patient_rights": 37 / 92})
+    communication_categories: dict[str, float] = field(
+        default_factory=lambda: {"listening": 26 / 92, "communication": 29 / 92, "respect_and_patient_rights": 37 / 92}
+    )
     # [low, medium, high] per category: Gillespie & Reader 2016, Table 1 counts
-    severity: dict[str, list[float]] = field(default_factory=lambda: {
-        "quality": [10 / 44, 22 / 44, 12 / 44], "safety": [5 / 52, 24 / 52, 23 / 52],
-        "environment": [6 / 24, 10 / 24, 8 / 24], "institutional_processes": [10 / 39, 18 / 39, 11 / 39],
-        "listening": [5 / 26, 11 / 26, 10 / 26], "communication": [7 / 29, 14 / 29, 8 / 29],
-        "respect_and_patient_rights": [19 / 37, 13 / 37, 5 / 37]})
+    severity: dict[str, list[float]] = field(
+        default_factory=lambda: {
+            "quality": [10 / 44, 22 / 44, 12 / 44],
+            "safety": [5 / 52, 24 / 52, 23 / 52],
+            "environment": [6 / 24, 10 / 24, 8 / 24],
+            "institutional_processes": [10 / 39, 18 / 39, 11 / 39],
+            "listening": [5 / 26, 11 / 26, 10 / 26],
+            "communication": [7 / 29, 14 / 29, 8 / 29],
+            "respect_and_patient_rights": [19 / 37, 13 / 37, 5 / 37],
+        }
+    )
 
 
 @dataclass

@@ -42,8 +42,16 @@ def appointments_result() -> sim.Result:
     """teaching_demo with online appointments and every booking option switched away
     from its default: mobile payment, elderly priority, late patients as walk-ins,
     early patients wait for their slot, Bailey-Welch slots with overbooking."""
-    return run("hospital=teaching_demo", "intervention=online_appointments", "run.days=3", "run.replications=3",
-               "hospital.booking.channels.online.mobile_payment_share=0.5",
-               "hospital.booking.walk_in_mobile_payment_share=0.2", "hospital.booking.elderly_priority=true",
-               "hospital.booking.late_policy=walk_in", "hospital.booking.early_arrivals=wait_for_slot",
-               "hospital.booking.slots.rule=bailey_welch", "hospital.booking.slots.overbooking=0.1")
+    return run(
+        "hospital=teaching_demo",
+        "intervention=online_appointments",
+        "run.days=3",
+        "run.replications=3",
+        "hospital.booking.channels.online.mobile_payment_share=0.5",
+        "hospital.booking.walk_in_mobile_payment_share=0.2",
+        "hospital.booking.elderly_priority=true",
+        "hospital.booking.late_policy=walk_in",
+        "hospital.booking.early_arrivals=wait_for_slot",
+        "hospital.booking.slots.rule=bailey_welch",
+        "hospital.booking.slots.overbooking=0.1",
+    )

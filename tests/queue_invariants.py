@@ -66,23 +66,39 @@ def queue_stays(result) -> pd.DataFrame:
 
     joined_first = ~visits["outcome"].isin(["no_show", "clinic_closed"]).to_numpy()
     seen = visits["consultation_start"].notna().to_numpy()
-    own_doctor = np.where(seen, visits["doctor_id"], np.where(visits["slot_doctor_id"] >= 0,
-                                                                 visits["slot_doctor_id"], np.nan))
+    own_doctor = np.where(
+        seen, visits["doctor_id"], np.where(visits["slot_doctor_id"] >= 0, visits["slot_doctor_id"], np.nan)
+    )
     only_doctor = dept.map({name: ids[0] for name, ids in doctors_of_department.items() if len(ids) == 1})
-    first = pd.DataFrame({
-        "replication": visits["replication"], "day": visits["day"], "department": dept,
-        "queue": np.where(is_pool, pool_id, np.where(np.isnan(own_doctor), only_doctor, own_doctor)), "review": False, "visit_id": visits["visit_id"],
-        "joined": queue_joined(visits),
-        "left": visits["consultation_start"].fillna(visits["departure_time"]),
-        "seen": seen, "slot_time": visits["slot_time"],
-    })[joined_first]
+    first = pd.DataFrame(
+        {
+            "replication": visits["replication"],
+            "day": visits["day"],
+            "department": dept,
+            "queue": np.where(is_pool, pool_id, np.where(np.isnan(own_doctor), only_doctor, own_doctor)),
+            "review": False,
+            "visit_id": visits["visit_id"],
+            "joined": queue_joined(visits),
+            "left": visits["consultation_start"].fillna(visits["departure_time"]),
+            "seen": seen,
+            "slot_time": visits["slot_time"],
+        }
+    )[joined_first]
     reviewed = visits["review_start"].notna().to_numpy()
-    review = pd.DataFrame({
-        "replication": visits["replication"], "day": visits["day"], "department": dept,
-        "queue": np.where(is_pool, pool_id, visits["review_doctor_id"]), "review": True,
-        "visit_id": visits["visit_id"], "joined": visits["results_ready"], "left": visits["review_start"],
-        "seen": True, "slot_time": np.nan,
-    })[reviewed]
+    review = pd.DataFrame(
+        {
+            "replication": visits["replication"],
+            "day": visits["day"],
+            "department": dept,
+            "queue": np.where(is_pool, pool_id, visits["review_doctor_id"]),
+            "review": True,
+            "visit_id": visits["visit_id"],
+            "joined": visits["results_ready"],
+            "left": visits["review_start"],
+            "seen": True,
+            "slot_time": np.nan,
+        }
+    )[reviewed]
     return pd.concat([first, review], ignore_index=True)
 
 
@@ -99,8 +115,11 @@ def owed_but_not_seen(result) -> pd.DataFrame:
     _, doctors_of_queue, _ = _queue_ids(result.config.hospital)
     queue_of_doctor = {d: q for q, ds in doctors_of_queue.items() for d in ds}
     sessions = result.doctor_sessions.assign(queue=lambda s: s["doctor_id"].map(queue_of_doctor))
-    stopped = sessions.groupby(["replication", "day", "queue", "session"], observed=True).agg(
-        end=("end", "first"), stopped=("left", "max")).reset_index()
+    stopped = (
+        sessions.groupby(["replication", "day", "queue", "session"], observed=True)
+        .agg(end=("end", "first"), stopped=("left", "max"))
+        .reset_index()
+    )
     both = stays.merge(stopped, on=["replication", "day", "queue"])
     waiting_at_bell = (both["joined"] < both["end"]) & (both["left"] >= both["end"])
     later_slot = ~both["review"] & (both["slot_time"] > both["end"] + 1e-6)
@@ -129,8 +148,15 @@ def turned_away_while_doctor_at_work(result) -> pd.DataFrame:
         able = doctors_of_department[department] if own is None else doctors_of_queue[queue_of_doctor[own]]
         latest = max(home.get((visit["replication"], visit["day"], doctor), -np.inf) for doctor in able)
         if latest > when + TOLERANCE:
-            rows.append({"visit_id": visit["visit_id"], "replication": visit["replication"],
-                         "outcome": visit["outcome"], "turned_away": when, "doctor_home": latest})
+            rows.append(
+                {
+                    "visit_id": visit["visit_id"],
+                    "replication": visit["replication"],
+                    "outcome": visit["outcome"],
+                    "turned_away": when,
+                    "doctor_home": latest,
+                }
+            )
     return pd.DataFrame(rows, columns=["visit_id", "replication", "outcome", "turned_away", "doctor_home"])
 
 
@@ -147,7 +173,8 @@ def waiting_count_errors(result) -> tuple[pd.DataFrame, int]:
     visits = result.visits.set_index(["replication", "visit_id"])
     errors, checked = [], 0
     for (replication, day, department, queue), group in stays[stays["queue"].notna()].groupby(
-            ["replication", "day", "department", "queue"], observed=True):
+        ["replication", "day", "department", "queue"], observed=True
+    ):
         if (replication, day, department) in unknown:
             continue
         pool_size = len(doctors_of_queue[int(queue)])
@@ -161,6 +188,16 @@ def waiting_count_errors(result) -> tuple[pd.DataFrame, int]:
             value = round(value * pool_size)
             checked += 1
             if not actual <= value <= actual + at_once - 1:
-                errors.append({"replication": replication, "day": day, "queue": queue, "visit_id": visit,
-                               "time": t, "recorded": value, "actual": actual, "called_at_once": at_once})
+                errors.append(
+                    {
+                        "replication": replication,
+                        "day": day,
+                        "queue": queue,
+                        "visit_id": visit,
+                        "time": t,
+                        "recorded": value,
+                        "actual": actual,
+                        "called_at_once": at_once,
+                    }
+                )
     return pd.DataFrame(errors), checked

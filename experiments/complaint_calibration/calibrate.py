@@ -45,19 +45,25 @@ from sim.runs.calibration_sample import run_sample, year_sample
 
 def changes_of(x: np.ndarray) -> dict:
     base, quality_or, perfect, sd = np.exp(x[0]), np.exp(x[1]), x[2], x[3]
-    return {"base_per_1000_visits": float(base),
-            "clinical": {"quality_odds_ratio": float(quality_or), "safety_odds_ratio": float(2 * quality_or)},
-            "communication": {"perfect_quality": float(perfect), "doctor_propensity_sd": float(sd)}}
+    return {
+        "base_per_1000_visits": float(base),
+        "clinical": {"quality_odds_ratio": float(quality_or), "safety_odds_ratio": float(2 * quality_or)},
+        "communication": {"perfect_quality": float(perfect), "doctor_propensity_sd": float(sd)},
+    }
 
 
 def rounded(changes: dict) -> dict:
     """The fitted values at the precision sim/schema.py keeps them."""
     quality_or = round(changes["clinical"]["quality_odds_ratio"], 2)
     c = changes["communication"]
-    return {"base_per_1000_visits": round(changes["base_per_1000_visits"], 4),
-            "clinical": {"quality_odds_ratio": quality_or, "safety_odds_ratio": round(2 * quality_or, 2)},
-            "communication": {"perfect_quality": round(c["perfect_quality"], 2),
-                              "doctor_propensity_sd": round(c["doctor_propensity_sd"], 3)}}
+    return {
+        "base_per_1000_visits": round(changes["base_per_1000_visits"], 4),
+        "clinical": {"quality_odds_ratio": quality_or, "safety_odds_ratio": round(2 * quality_or, 2)},
+        "communication": {
+            "perfect_quality": round(c["perfect_quality"], 2),
+            "doctor_propensity_sd": round(c["doctor_propensity_sd"], 3),
+        },
+    }
 
 
 def fit(sample: list[Replication], start) -> dict:
@@ -66,14 +72,30 @@ def fit(sample: list[Replication], start) -> dict:
     def residuals(x):
         got = measure(sample, counterfactual=False, drawn_doctors=False, **changes_of(x))
         r = [(got[n][0] - TARGETS[n].value) / (TARGETS[n].high - TARGETS[n].low) for n in FITTED_TARGETS]
-        print("  trial", {k: round(v, 4) for k, v in zip(("base", "quality OR", "perfect", "sd"),
-                                                          (np.exp(x[0]), np.exp(x[1]), x[2], x[3]), strict=True)},
-              "->", [round(got[n][0], 4) for n in FITTED_TARGETS], file=sys.stderr, flush=True)
+        print(
+            "  trial",
+            {
+                k: round(v, 4)
+                for k, v in zip(
+                    ("base", "quality OR", "perfect", "sd"), (np.exp(x[0]), np.exp(x[1]), x[2], x[3]), strict=True
+                )
+            },
+            "->",
+            [round(got[n][0], 4) for n in FITTED_TARGETS],
+            file=sys.stderr,
+            flush=True,
+        )
         return r
 
     c = start
-    x0 = np.array([np.log(c.base_per_1000_visits), np.log(c.clinical.quality_odds_ratio),
-                   c.communication.perfect_quality, c.communication.doctor_propensity_sd])
+    x0 = np.array(
+        [
+            np.log(c.base_per_1000_visits),
+            np.log(c.clinical.quality_odds_ratio),
+            c.communication.perfect_quality,
+            c.communication.doctor_propensity_sd,
+        ]
+    )
     solution = optimize.least_squares(residuals, x0, diff_step=0.02, xtol=1e-3, ftol=1e-4)
     return rounded(changes_of(solution.x))
 
@@ -94,8 +116,10 @@ def report(results: dict) -> None:
         ci = f"[{low:.3g}, {high:.3g}]" if np.isfinite(low) else ""
         if target:
             flag = "ok" if target.low <= mean <= target.high else "OUT"
-            print(f"{name:<52} {target.value:>8.3g} {f'[{target.low:.3g}, {target.high:.3g}]':>15} {mean:>10.3g} "
-                  f"{ci:>18}  {flag}  {target.source}")
+            print(
+                f"{name:<52} {target.value:>8.3g} {f'[{target.low:.3g}, {target.high:.3g}]':>15} {mean:>10.3g} "
+                f"{ci:>18}  {flag}  {target.source}"
+            )
         else:
             print(f"{name:<52} {'':>8} {'':>15} {mean:>10.3g} {ci:>18}")
 
@@ -113,15 +137,21 @@ def spread(sample: list[Replication], changes: dict, reps: int, jobs: int, overr
 
     days = run_sample(reps, jobs, overrides)
     short_hospital = with_complaints(days[0].hospital, **changes)
-    short = replication_spread([exposure(rep, short_hospital) for rep in days], short_hospital,
-                               draws=max(4000 // reps, 1), key=2)
+    short = replication_spread(
+        [exposure(rep, short_hospital) for rep in days], short_hospital, draws=max(4000 // reps, 1), key=2
+    )
     run = runs_of(short, days[0].run.replications, runs=4000, key=3)
     n = days[0].run
-    columns = {"one replication of a year": year, f"one replication of {n.days} days": short,
-               f"default run: mean of {n.replications} x {n.days} days": run}
-    print(f"\nWhat single runs show ({hospital.name}; {n.days}-day runs from {n.start_date}, {reps} simulated "
-          f"replications): over independent replications, mean, median "
-          f"[{SPREAD_QUANTILES[0]:.0%}-{SPREAD_QUANTILES[-1]:.0%} range]")
+    columns = {
+        "one replication of a year": year,
+        f"one replication of {n.days} days": short,
+        f"default run: mean of {n.replications} x {n.days} days": run,
+    }
+    print(
+        f"\nWhat single runs show ({hospital.name}; {n.days}-day runs from {n.start_date}, {reps} simulated "
+        f"replications): over independent replications, mean, median "
+        f"[{SPREAD_QUANTILES[0]:.0%}-{SPREAD_QUANTILES[-1]:.0%} range]"
+    )
     width = max(len(name) for name in columns) + 2
     print(f"{'KPI':<42}" + "".join(f"{name:>{width}}" for name in columns))
     for kpi in year:
@@ -139,15 +169,21 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--fit", action="store_true", help="refit the calibrated values")
     parser.add_argument("--spread", action="store_true", help="also show what single runs show")
-    parser.add_argument("--spread-reps", type=int, default=20,
-                        help="replications of the default run simulated for --spread")
-    parser.add_argument("overrides", nargs="*", help="config overrides, e.g. hospital.complaints.waits.perception_multiplier=0.67")
+    parser.add_argument(
+        "--spread-reps", type=int, default=20, help="replications of the default run simulated for --spread"
+    )
+    parser.add_argument(
+        "overrides", nargs="*", help="config overrides, e.g. hospital.complaints.waits.perception_multiplier=0.67"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     sample = year_sample(args.days, args.reps, args.jobs, tuple(args.overrides))
     visits = sum(len(r.columns["day"]) for r in sample)
-    print(f"{sample[0].hospital.name}: {len(sample)} replications ({args.reps} per month x 12), "
-          f"{visits:,} visits, simulated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"{sample[0].hospital.name}: {len(sample)} replications ({args.reps} per month x 12), "
+        f"{visits:,} visits, simulated in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     changes = {}
     if args.fit:
         changes = fit(sample, sample[0].hospital.complaints)

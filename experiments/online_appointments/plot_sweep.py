@@ -93,8 +93,13 @@ def main() -> None:
     columns = list(WAITS) + list(DOCTORS) + ["no_show_share", "seen_within_30_min_of_slot_share"]
     print("booked_share  " + "  ".join(columns))
     for share, summary in rows:
-        print(f"{share:12.2f}  " + "  ".join(f"{summary[c]['mean']:>{len(c)}.3f}" if summary[c]["mean"] is not None
-                                             else f"{'-':>{len(c)}}" for c in columns))
+        print(
+            f"{share:12.2f}  "
+            + "  ".join(
+                f"{summary[c]['mean']:>{len(c)}.3f}" if summary[c]["mean"] is not None else f"{'-':>{len(c)}}"
+                for c in columns
+            )
+        )
     draw(rows, args.out)
     print(f"figure: {args.out}")
 

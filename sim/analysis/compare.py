@@ -19,8 +19,18 @@ import pandas as pd
 from sim.analysis import stats
 from sim.analysis.stats import t_quantile
 
-COLUMNS = ["kpi", "baseline_mean", "scenario_mean", "difference", "difference_ci_low", "difference_ci_high",
-           "relative_difference", "significant", "paired", "n"]
+COLUMNS = [
+    "kpi",
+    "baseline_mean",
+    "scenario_mean",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "relative_difference",
+    "significant",
+    "paired",
+    "n",
+]
 
 
 def paired_difference(baseline, scenario, confidence: float = 0.95) -> dict:
@@ -29,8 +39,15 @@ def paired_difference(baseline, scenario, confidence: float = 0.95) -> dict:
     baseline, scenario = np.asarray(baseline, dtype=float), np.asarray(scenario, dtype=float)
     keep = ~(np.isnan(baseline) | np.isnan(scenario))
     interval = stats.t_interval(scenario[keep] - baseline[keep], confidence)
-    return _row(baseline[keep], scenario[keep], interval["mean"], interval["ci_low"], interval["ci_high"],
-                paired=True, n=interval["n"])
+    return _row(
+        baseline[keep],
+        scenario[keep],
+        interval["mean"],
+        interval["ci_low"],
+        interval["ci_high"],
+        paired=True,
+        n=interval["n"],
+    )
 
 
 def independent_difference(baseline, scenario, confidence: float = 0.95) -> dict:
@@ -47,7 +64,7 @@ def independent_difference(baseline, scenario, confidence: float = 0.95) -> dict
         if se == 0:
             low = high = difference
         else:
-            dof = (var_b + var_s) ** 2 / (var_b ** 2 / (n_b - 1) + var_s ** 2 / (n_s - 1))
+            dof = (var_b + var_s) ** 2 / (var_b**2 / (n_b - 1) + var_s**2 / (n_s - 1))
             half = float(t_quantile(0.5 + confidence / 2, dof) * se)
             low, high = difference - half, difference + half
     return _row(baseline, scenario, difference, low, high, paired=False, n=min(n_b, n_s))
@@ -57,13 +74,22 @@ def _row(baseline, scenario, difference, low, high, paired: bool, n: int) -> dic
     base_mean = float(baseline.mean()) if len(baseline) else math.nan
     relative = difference / abs(base_mean) if base_mean and np.isfinite(base_mean) else math.nan
     significant = bool(np.isfinite(low) and (low > 0 or high < 0))
-    return {"baseline_mean": base_mean, "scenario_mean": float(scenario.mean()) if len(scenario) else math.nan,
-            "difference": difference, "difference_ci_low": low, "difference_ci_high": high,
-            "relative_difference": relative, "significant": significant, "paired": paired, "n": n}
+    return {
+        "baseline_mean": base_mean,
+        "scenario_mean": float(scenario.mean()) if len(scenario) else math.nan,
+        "difference": difference,
+        "difference_ci_low": low,
+        "difference_ci_high": high,
+        "relative_difference": relative,
+        "significant": significant,
+        "paired": paired,
+        "n": n,
+    }
 
 
-def differences(baseline_kpis: pd.DataFrame, scenario_kpis: pd.DataFrame, paired: bool = True,
-                confidence: float = 0.95) -> pd.DataFrame:
+def differences(
+    baseline_kpis: pd.DataFrame, scenario_kpis: pd.DataFrame, paired: bool = True, confidence: float = 0.95
+) -> pd.DataFrame:
     """One row per KPI the two KPI tables (one row per replication) share.
 
     ``paired``: the runs used the same seed, so replication r of one is paired with
@@ -72,9 +98,12 @@ def differences(baseline_kpis: pd.DataFrame, scenario_kpis: pd.DataFrame, paired
     names = [c for c in baseline_kpis.columns if c != "replication" and c in scenario_kpis.columns]
     if paired:
         both = baseline_kpis.merge(scenario_kpis, on="replication", suffixes=("_base", "_scen"))
-        rows = [{"kpi": name, **paired_difference(both[f"{name}_base"], both[f"{name}_scen"], confidence)}
-                for name in names]
+        rows = [
+            {"kpi": name, **paired_difference(both[f"{name}_base"], both[f"{name}_scen"], confidence)} for name in names
+        ]
     else:
-        rows = [{"kpi": name, **independent_difference(baseline_kpis[name], scenario_kpis[name], confidence)}
-                for name in names]
+        rows = [
+            {"kpi": name, **independent_difference(baseline_kpis[name], scenario_kpis[name], confidence)}
+            for name in names
+        ]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -17,8 +17,9 @@ from sim.complaints.concentration import top_share
 from sim.engine.records import counted as counted_visits
 
 
-def complaint_kpis(visits: dict[str, np.ndarray], complaints: dict[str, np.ndarray],
-                   expected_category: np.ndarray, doctors: int) -> dict[str, float]:
+def complaint_kpis(
+    visits: dict[str, np.ndarray], complaints: dict[str, np.ndarray], expected_category: np.ndarray, doctors: int
+) -> dict[str, float]:
     """``expected_category``: expected complaints by HCAT category, summed over the
     visits that count (``sim.engine.records.counted``)."""
     keep = counted_visits(visits)
@@ -39,7 +40,9 @@ def complaint_kpis(visits: dict[str, np.ndarray], complaints: dict[str, np.ndarr
     for k, domain in enumerate(hcat.DOMAINS):
         kpis[f"complaints_{domain}_per_1000_visits"] = realised_by_domain[k] * per_1000
         kpis[f"expected_complaints_{domain}_per_1000_visits"] = expected_domain[k] * per_1000
-        kpis[f"expected_complaints_{domain}_share"] = expected_domain[k] / expected_total if expected_total else math.nan
+        kpis[f"expected_complaints_{domain}_share"] = (
+            expected_domain[k] / expected_total if expected_total else math.nan
+        )
     for k, category in enumerate(hcat.CATEGORIES):
         kpis[f"complaints_{category}_per_1000_visits"] = realised_by_category[k] * per_1000
         kpis[f"expected_complaints_{category}_per_1000_visits"] = expected_category[k] * per_1000
@@ -54,8 +57,9 @@ def complaint_kpis(visits: dict[str, np.ndarray], complaints: dict[str, np.ndarr
     doctor = complaints["doctor_id"][counted]
     realised_per_doctor = np.bincount(doctor[doctor >= 0], minlength=doctors)
     seen = keep & (visits["doctor_id"] >= 0)
-    expected_per_doctor = np.bincount(visits["doctor_id"][seen], weights=visits["complaint_probability"][seen],
-                                      minlength=doctors)
+    expected_per_doctor = np.bincount(
+        visits["doctor_id"][seen], weights=visits["complaint_probability"][seen], minlength=doctors
+    )
     kpis["complaints_top10_doctors_share"] = top_share(realised_per_doctor)
     kpis["expected_complaints_top10_doctors_share"] = top_share(expected_per_doctor)
     kpis["doctors_without_complaints_share"] = float(np.mean(realised_per_doctor == 0)) if doctors else math.nan

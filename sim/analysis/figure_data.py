@@ -39,9 +39,15 @@ class FigureData:
 
     def __post_init__(self):
         d = len(self.departments)
-        for name, shape in (("wait_sum", (d, HOURS)), ("wait_count", (d, HOURS)), ("p_by_hour", HOURS),
-                            ("came_by_hour", HOURS), ("p_by_month", MONTHS), ("complaints_by_month", MONTHS),
-                            ("came_by_month", MONTHS)):
+        for name, shape in (
+            ("wait_sum", (d, HOURS)),
+            ("wait_count", (d, HOURS)),
+            ("p_by_hour", HOURS),
+            ("came_by_hour", HOURS),
+            ("p_by_month", MONTHS),
+            ("complaints_by_month", MONTHS),
+            ("came_by_month", MONTHS),
+        ):
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(shape))
 
@@ -73,8 +79,15 @@ class FigureData:
 
     def merge(self, other: FigureData) -> None:
         self.rows += other.rows
-        for name in ("wait_sum", "wait_count", "p_by_hour", "came_by_hour", "p_by_month", "complaints_by_month",
-                     "came_by_month"):
+        for name in (
+            "wait_sum",
+            "wait_count",
+            "p_by_hour",
+            "came_by_hour",
+            "p_by_month",
+            "complaints_by_month",
+            "came_by_month",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for replication, table in other.per_doctor.items():
             self.per_doctor[replication] = self.per_doctor.get(replication, 0) + table
@@ -89,9 +102,19 @@ class FigureData:
     def from_visits(cls, visits: pd.DataFrame, departments: list[str], doctors: int) -> FigureData:
         """From a run's visit table (categorical columns as codes)."""
         data = cls(departments, doctors)
-        columns = {name: visits[name].to_numpy() for name in ("arrival_time", "in_warmup", "wait_consultation",
-                                                               "complaint_probability", "complaint", "month",
-                                                               "doctor_id", "replication")}
+        columns = {
+            name: visits[name].to_numpy()
+            for name in (
+                "arrival_time",
+                "in_warmup",
+                "wait_consultation",
+                "complaint_probability",
+                "complaint",
+                "month",
+                "doctor_id",
+                "replication",
+            )
+        }
         columns["department"] = visits["department"].cat.codes.to_numpy()
         columns["outcome"] = visits["outcome"].cat.codes.to_numpy()
         data.add(columns)

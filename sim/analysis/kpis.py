@@ -78,14 +78,17 @@ def appointment_kpis(visits: dict[str, np.ndarray]) -> dict[str, float]:
     return {
         "bookings": float(bookings),
         "booked_share": bookings / int(keep.sum()) if keep.any() else math.nan,
-        "booking_full_share": _share(visits["booking_full"][keep], visits["booking_full"][keep] | visits["booked"][keep]),
+        "booking_full_share": _share(
+            visits["booking_full"][keep], visits["booking_full"][keep] | visits["booked"][keep]
+        ),
         "no_shows": float(no_show.sum()),
         "no_show_share": float(no_show.sum()) / bookings if bookings else math.nan,
         "late_arrival_share": float(visits["late"][came].mean()) if came.any() else math.nan,
         "punctuality_mean_min": _mean(visits["punctuality_min"][came]),
         "wait_booked_from_slot_mean_min": float(booked_wait.mean()) if len(booked_wait) else math.nan,
         # over every booked patient who came: those never seen count as not seen in time
-        "seen_within_30_min_of_slot_share": float(np.mean(from_slot[came] <= WAIT_THRESHOLD_MIN)) if came.any()
+        "seen_within_30_min_of_slot_share": float(np.mean(from_slot[came] <= WAIT_THRESHOLD_MIN))
+        if came.any()
         else math.nan,
         "wait_walk_in_mean_min": _mean(walk_in_wait),
         "wait_doctor_mean_min": float(due_wait.mean()) if len(due_wait) else math.nan,
@@ -101,9 +104,14 @@ def _share(flags: np.ndarray, among: np.ndarray) -> float:
 def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
     """KPIs of doctors' sessions: utilisation, overtime, when the clinic empties."""
     if not len(sessions["doctor_id"]):
-        return {"doctor_utilisation": math.nan, "doctor_overtime_per_day_min": math.nan,
-                "sessions_with_overtime_share": math.nan, "last_doctor_leaves_clock_min": math.nan,
-                "doctor_idle_per_session_min": math.nan, "doctor_overtime_per_session_min": math.nan}
+        return {
+            "doctor_utilisation": math.nan,
+            "doctor_overtime_per_day_min": math.nan,
+            "sessions_with_overtime_share": math.nan,
+            "last_doctor_leaves_clock_min": math.nan,
+            "doctor_idle_per_session_min": math.nan,
+            "doctor_overtime_per_session_min": math.nan,
+        }
     length = sessions["end"] - sessions["start"]
     overtime = np.clip(sessions["left"] - sessions["end"], 0.0, None)
     doctor_day = pd.DataFrame({"day": sessions["day"], "doctor": sessions["doctor_id"], "overtime": overtime})

@@ -49,7 +49,7 @@ def replications_needed(values, target: float, confidence: float = 0.95, lookahe
     there (run more)."""
     precision = precision_table(values, confidence)["rel_half_width"].to_numpy()
     for n in range(2, len(precision) + 1):
-        window = precision[n - 1:n + lookahead]
+        window = precision[n - 1 : n + lookahead]
         if len(window) == lookahead + 1 and np.all(window <= target):
             return n
     return None
@@ -71,8 +71,12 @@ def describe(rule: dict) -> str:
     """One line for the terminal and the report."""
     achieved = ", ".join(f"{name} {value:.1%}" for name, value in rule["precision"].items())
     if rule["reached"]:
-        return (f"replications=auto: {rule['replications_run']} replications reached the target relative "
-                f"half-width {rule['target_precision']:.1%} ({achieved})")
-    return (f"replications=auto: stopped at the cap of {rule['max_replications']} replications without reaching "
-            f"the target relative half-width {rule['target_precision']:.1%} ({achieved}); "
-            "raise run.max_replications or run longer days")
+        return (
+            f"replications=auto: {rule['replications_run']} replications reached the target relative "
+            f"half-width {rule['target_precision']:.1%} ({achieved})"
+        )
+    return (
+        f"replications=auto: stopped at the cap of {rule['max_replications']} replications without reaching "
+        f"the target relative half-width {rule['target_precision']:.1%} ({achieved}); "
+        "raise run.max_replications or run longer days"
+    )

@@ -97,12 +97,47 @@ class RunningKpis:
     def __init__(self, stages: list[str], doctors: int):
         self.stages = stages
         self.doctors = doctors
-        self.c = dict.fromkeys(("visits", "days", "seen", "over_30", "tis_count", "not_warmup", "bookings",
-                                "booking_full", "full_or_booked", "no_shows", "came", "late", "punctuality_count",
-                                "booked_wait_count", "within_30", "walk_in_count", "sessions", "overtime_sessions",
-                                "doctor_days", "session_days", "complaints"), 0)
-        self.s = dict.fromkeys(("tis", "punctuality", "booked_wait", "walk_in_wait", "p", "busy_in_session",
-                                "length", "idle", "overtime", "last_left"), 0.0)
+        self.c = dict.fromkeys(
+            (
+                "visits",
+                "days",
+                "seen",
+                "over_30",
+                "tis_count",
+                "not_warmup",
+                "bookings",
+                "booking_full",
+                "full_or_booked",
+                "no_shows",
+                "came",
+                "late",
+                "punctuality_count",
+                "booked_wait_count",
+                "within_30",
+                "walk_in_count",
+                "sessions",
+                "overtime_sessions",
+                "doctor_days",
+                "session_days",
+                "complaints",
+            ),
+            0,
+        )
+        self.s = dict.fromkeys(
+            (
+                "tis",
+                "punctuality",
+                "booked_wait",
+                "walk_in_wait",
+                "p",
+                "busy_in_session",
+                "length",
+                "idle",
+                "overtime",
+                "last_left",
+            ),
+            0.0,
+        )
         self.outcomes = np.zeros(len(OUTCOMES), dtype=np.int64)
         self.wait_sum = dict.fromkeys(stages, 0.0)
         self.wait_count = dict.fromkeys(stages, 0)
@@ -110,8 +145,9 @@ class RunningKpis:
         self.expected_per_doctor = np.zeros(doctors)
         self.complaint_counted: list[np.ndarray] = []  # per complaint, in order: does its visit count
 
-    def add_day(self, visits: dict[str, np.ndarray], sessions: dict[str, np.ndarray],
-                complaints: dict[str, np.ndarray]) -> None:
+    def add_day(
+        self, visits: dict[str, np.ndarray], sessions: dict[str, np.ndarray], complaints: dict[str, np.ndarray]
+    ) -> None:
         """One day's visit columns (complaint columns included), its doctor sessions and
         the complaints of its visits (before the office)."""
         keep = counted(visits)
@@ -208,8 +244,11 @@ class RunningKpis:
         c, s = self.c, self.s
         n = c["visits"]
         out = {"visits": float(n), "visits_per_day": n / max(1, c["days"])}
-        for name, code in (("completed", COMPLETED), ("left_without_being_seen", LEFT_WITHOUT_BEING_SEEN),
-                           ("review_deferred", REVIEW_DEFERRED)):
+        for name, code in (
+            ("completed", COMPLETED),
+            ("left_without_being_seen", LEFT_WITHOUT_BEING_SEEN),
+            ("review_deferred", REVIEW_DEFERRED),
+        ):
             out[f"{name}_share"] = _ratio(float(self.outcomes[code]), n)
         for stage in self.stages:
             out[f"wait_{stage}_mean_min"] = _ratio(self.wait_sum[stage], self.wait_count[stage])
@@ -217,28 +256,39 @@ class RunningKpis:
         out["wait_consultation_over_30_min_share"] = _ratio(c["over_30"], c["seen"])
         out["time_in_system_mean_min"] = _ratio(s["tis"], c["tis_count"])
         out["clinic_closed_share"] = _ratio(float(self.outcomes[CLINIC_CLOSED]), n)
-        out.update({
-            "bookings": float(c["bookings"]),
-            "booked_share": _ratio(c["bookings"], c["not_warmup"]),
-            "booking_full_share": _ratio(c["booking_full"], c["full_or_booked"]),
-            "no_shows": float(c["no_shows"]),
-            "no_show_share": _ratio(c["no_shows"], c["bookings"]),
-            "late_arrival_share": _ratio(c["late"], c["came"]),
-            "punctuality_mean_min": _ratio(s["punctuality"], c["punctuality_count"]),
-            "wait_booked_from_slot_mean_min": _ratio(s["booked_wait"], c["booked_wait_count"]),
-            "seen_within_30_min_of_slot_share": _ratio(c["within_30"], c["came"]),
-            "wait_walk_in_mean_min": _ratio(s["walk_in_wait"], c["walk_in_count"]),
-            "wait_doctor_mean_min": _ratio(s["booked_wait"] + s["walk_in_wait"],
-                                           c["booked_wait_count"] + c["walk_in_count"]),
-        })
+        out.update(
+            {
+                "bookings": float(c["bookings"]),
+                "booked_share": _ratio(c["bookings"], c["not_warmup"]),
+                "booking_full_share": _ratio(c["booking_full"], c["full_or_booked"]),
+                "no_shows": float(c["no_shows"]),
+                "no_show_share": _ratio(c["no_shows"], c["bookings"]),
+                "late_arrival_share": _ratio(c["late"], c["came"]),
+                "punctuality_mean_min": _ratio(s["punctuality"], c["punctuality_count"]),
+                "wait_booked_from_slot_mean_min": _ratio(s["booked_wait"], c["booked_wait_count"]),
+                "seen_within_30_min_of_slot_share": _ratio(c["within_30"], c["came"]),
+                "wait_walk_in_mean_min": _ratio(s["walk_in_wait"], c["walk_in_count"]),
+                "wait_doctor_mean_min": _ratio(
+                    s["booked_wait"] + s["walk_in_wait"], c["booked_wait_count"] + c["walk_in_count"]
+                ),
+            }
+        )
         return out
 
     def _doctor_kpis(self) -> dict[str, float]:
         c, s = self.c, self.s
         if not c["sessions"]:
-            return dict.fromkeys(("doctor_utilisation", "doctor_overtime_per_day_min", "sessions_with_overtime_share",
-                                  "last_doctor_leaves_clock_min", "doctor_idle_per_session_min",
-                                  "doctor_overtime_per_session_min"), NAN)
+            return dict.fromkeys(
+                (
+                    "doctor_utilisation",
+                    "doctor_overtime_per_day_min",
+                    "sessions_with_overtime_share",
+                    "last_doctor_leaves_clock_min",
+                    "doctor_idle_per_session_min",
+                    "doctor_overtime_per_session_min",
+                ),
+                NAN,
+            )
         return {
             "doctor_utilisation": s["busy_in_session"] / s["length"],
             "doctor_overtime_per_day_min": s["overtime"] / c["doctor_days"],
@@ -252,15 +302,16 @@ class RunningKpis:
         """As ``sim.analysis.complaint_kpis.complaint_kpis``."""
         n = self.c["visits"]
         per_1000 = 1000.0 / n if n else NAN
-        counted_rows = (np.concatenate(self.complaint_counted) if self.complaint_counted
-                        else np.zeros(0, dtype=bool))
+        counted_rows = np.concatenate(self.complaint_counted) if self.complaint_counted else np.zeros(0, dtype=bool)
         realised_by_category = np.bincount(complaints["category"][counted_rows], minlength=len(hcat.CATEGORIES))
         domain_of = np.asarray(hcat.domain_index_of_categories())
         realised_by_domain = np.bincount(domain_of, weights=realised_by_category, minlength=len(hcat.DOMAINS))
         expected_domain = np.bincount(domain_of, weights=expected_category, minlength=len(hcat.DOMAINS))
         expected_total = self.s["p"]
-        out = {"complaints_per_1000_visits": counted_rows.sum() * per_1000,
-               "expected_complaints_per_1000_visits": expected_total * per_1000}
+        out = {
+            "complaints_per_1000_visits": counted_rows.sum() * per_1000,
+            "expected_complaints_per_1000_visits": expected_total * per_1000,
+        }
         for k, domain in enumerate(hcat.DOMAINS):
             out[f"complaints_{domain}_per_1000_visits"] = realised_by_domain[k] * per_1000
             out[f"expected_complaints_{domain}_per_1000_visits"] = expected_domain[k] * per_1000
@@ -270,9 +321,12 @@ class RunningKpis:
             out[f"expected_complaints_{category}_per_1000_visits"] = expected_category[k] * per_1000
         made = counted_rows.sum()
         out["complaints_onsite_share"] = float(np.mean(complaints["channel"][counted_rows] == 0)) if made else NAN
-        out["complaint_resolution_median_days"] = (float(np.median(complaints["resolution_days"][counted_rows]))
-                                                   if made else NAN)
-        out["complaints_within_target_share"] = float(np.mean(complaints["within_target"][counted_rows])) if made else NAN
+        out["complaint_resolution_median_days"] = (
+            float(np.median(complaints["resolution_days"][counted_rows])) if made else NAN
+        )
+        out["complaints_within_target_share"] = (
+            float(np.mean(complaints["within_target"][counted_rows])) if made else NAN
+        )
         out["complaints_upheld_share"] = float(np.mean(complaints["upheld"][counted_rows])) if made else NAN
         doctor = complaints["doctor_id"][counted_rows]
         realised_per_doctor = np.bincount(doctor[doctor >= 0], minlength=self.doctors)

@@ -33,14 +33,22 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> dict[str, float]
     relative = math.nan
     if n >= 2:  # an interval of zero width is exact even around a zero mean
         relative = half / abs(mean) if mean != 0 else (0.0 if half == 0 else math.inf)
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n,
-            "sd": sd, "half_width": half, "rel_half_width": relative}
+    return {
+        "mean": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "n": n,
+        "sd": sd,
+        "half_width": half,
+        "rel_half_width": relative,
+    }
 
 
 def summarise(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Mean, t-interval, standard deviation and relative half-width of every KPI
     column across replications (rows)."""
-    rows = {name: t_interval(kpis[name].to_numpy(dtype=float), confidence)
-            for name in kpis.columns if name != "replication"}
+    rows = {
+        name: t_interval(kpis[name].to_numpy(dtype=float), confidence) for name in kpis.columns if name != "replication"
+    }
     columns = ["mean", "ci_low", "ci_high", "n", "sd", "half_width", "rel_half_width"]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)

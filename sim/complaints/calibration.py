@@ -60,8 +60,7 @@ TARGETS = {
 }
 # the targets experiments/complaint_calibration/calibrate.py --fit puts at the centre
 # of their band (one calibrated value each); the others follow from sourced values
-FITTED_TARGETS = ("expected_complaints_per_1000_visits", "clinical_share", "relationships_share",
-                  "top10_doctors_share")
+FITTED_TARGETS = ("expected_complaints_per_1000_visits", "clinical_share", "relationships_share", "top10_doctors_share")
 
 
 @dataclass
@@ -81,13 +80,16 @@ def with_complaints(hospital: HospitalConfig, **changes) -> HospitalConfig:
     """A copy of ``hospital`` with complaint settings changed, e.g.
     ``with_complaints(h, communication={"skill_mean": -2.0})``."""
     cfg = hospital.complaints
-    sections = {name: dataclasses.replace(getattr(cfg, name), **values) if isinstance(values, dict) else values
-                for name, values in changes.items()}
+    sections = {
+        name: dataclasses.replace(getattr(cfg, name), **values) if isinstance(values, dict) else values
+        for name, values in changes.items()
+    }
     return dataclasses.replace(hospital, complaints=dataclasses.replace(cfg, **sections))
 
 
-def _interval(values: list[float], strata: list[int], stratum_days: list[float],
-              weights: list[float]) -> tuple[float, float, float]:
+def _interval(
+    values: list[float], strata: list[int], stratum_days: list[float], weights: list[float]
+) -> tuple[float, float, float]:
     """Mean and 95% interval of a stratified sample (one stratum = a plain t-interval).
 
     Each stratum (e.g. a month) weighs as much as it contributes to the whole period
@@ -126,8 +128,10 @@ def integrated_over_doctors(p_average_doctor: np.ndarray, seen: np.ndarray, sd: 
 def days_until_most_doctors_have_one(per_doctor_per_day: np.ndarray) -> float:
     """Horizon (days) beyond which fewer than half of the doctors have drawn no
     complaint: solves mean(exp(-rate x days)) = 0.5."""
+
     def none_share(days):
         return np.mean(np.exp(-per_doctor_per_day * days)) - 0.5
+
     high = 1.0
     while none_share(high) > 0:
         high *= 2
@@ -154,12 +158,12 @@ class Exposure:
     propensities this gives each doctor's expected complaints exactly as
     ``sim.complaints.model`` would (see ``expected_per_doctor``)."""
 
-    doctor: np.ndarray      # first consultation's doctor
-    reviewer: np.ndarray    # reviewing doctor, -1 without a review
+    doctor: np.ndarray  # first consultation's doctor
+    reviewer: np.ndarray  # reviewing doctor, -1 without a review
     log_odds: np.ndarray
-    rush_loss: np.ndarray   # SD of quality lost: rush_quality_loss x (1 - rush factor) / 0.5
+    rush_loss: np.ndarray  # SD of quality lost: rush_quality_loss x (1 - rush factor) / 0.5
     doctors: int
-    visits: int             # every counted visit, with or without a doctor
+    visits: int  # every counted visit, with or without a doctor
     days: int
     unseen_expected: float  # expected complaints of the counted visits that saw no doctor
 
@@ -167,10 +171,16 @@ class Exposure:
     def joined(cls, parts: list[Exposure]) -> Exposure:
         """The visits of several blocks (e.g. a year-spread sample's months) seen by
         one set of doctors: one long replication."""
-        return cls(*(np.concatenate([getattr(p, name) for p in parts])
-                     for name in ("doctor", "reviewer", "log_odds", "rush_loss")),
-                   parts[0].doctors, sum(p.visits for p in parts), sum(p.days for p in parts),
-                   sum(p.unseen_expected for p in parts))
+        return cls(
+            *(
+                np.concatenate([getattr(p, name) for p in parts])
+                for name in ("doctor", "reviewer", "log_odds", "rush_loss")
+            ),
+            parts[0].doctors,
+            sum(p.visits for p in parts),
+            sum(p.days for p in parts),
+            sum(p.unseen_expected for p in parts),
+        )
 
 
 @dataclass(frozen=True)
@@ -195,21 +205,30 @@ def exposure(rep: Replication, hospital: HospitalConfig) -> Exposure:
     columns, cfg, doctors = rep.columns, hospital.complaints, _doctors(hospital)
     # skills and propensities are placeholders: the communication driver is left out
     # and the propensity is applied per draw
-    drivers = complaint_drivers.compute(columns, hospital, Streams(rep.run.seed, rep.replication), rep.stages,
-                                        (np.zeros(doctors), np.ones(doctors)))
+    drivers = complaint_drivers.compute(
+        columns, hospital, Streams(rep.run.seed, rep.replication), rep.stages, (np.zeros(doctors), np.ones(doctors))
+    )
     z = complaints.driver_log_odds(drivers, cfg)
     z[:, complaints.DRIVER_CAUSES.index("communication")] = 0.0
     log_odds = logit(cfg.base_per_1000_visits / 1000.0) + complaints.patient_log_odds(columns, hospital) + z.sum(axis=1)
     keep = counted(columns)
     seen = keep & (columns["doctor_id"] >= 0)
     rush = np.nan_to_num(columns["consultation_rush_factor"][seen], nan=1.0)
-    return Exposure(columns["doctor_id"][seen], columns["review_doctor_id"][seen], log_odds[seen],
-                    cfg.communication.rush_quality_loss * (1.0 - rush) / 0.5, doctors, int(keep.sum()),
-                    len(np.unique(columns["day"][keep])), float(expit(log_odds[keep & ~seen]).sum()))
+    return Exposure(
+        columns["doctor_id"][seen],
+        columns["review_doctor_id"][seen],
+        log_odds[seen],
+        cfg.communication.rush_quality_loss * (1.0 - rush) / 0.5,
+        doctors,
+        int(keep.sum()),
+        len(np.unique(columns["day"][keep])),
+        float(expit(log_odds[keep & ~seen]).sum()),
+    )
 
 
-def expected_per_doctor(e: Exposure, hospital: HospitalConfig, draws: DoctorDraws,
-                        chunk: int = 50) -> tuple[np.ndarray, np.ndarray]:
+def expected_per_doctor(
+    e: Exposure, hospital: HospitalConfig, draws: DoctorDraws, chunk: int = 50
+) -> tuple[np.ndarray, np.ndarray]:
     """(expected complaints, skill), both draws x doctors: each draw of the doctors
     applied to the same visits (the formula of ``sim.complaints.model``; the calibration
     tests check they agree)."""
@@ -223,13 +242,14 @@ def expected_per_doctor(e: Exposure, hospital: HospitalConfig, draws: DoctorDraw
     reviewed = (e.reviewer >= 0) & ((e.reviewer != e.doctor) | (e.rush_loss < 0))
     out = np.empty_like(skill)
     for first in range(0, len(skill), chunk):
-        s, lp = skill[first:first + chunk], log_propensity[first:first + chunk]
+        s, lp = skill[first : first + chunk], log_propensity[first : first + chunk]
         quality = s[:, e.doctor] - e.rush_loss
         quality[:, reviewed] = np.fmin(quality[:, reviewed], s[:, e.reviewer[reviewed]])
         p = expit(e.log_odds + per_sd * np.maximum(c.perfect_quality - quality, 0.0) + lp[:, e.doctor])
         rows = np.arange(len(s))[:, None] * e.doctors + e.doctor
-        out[first:first + chunk] = np.bincount(rows.ravel(), weights=p.ravel(),
-                                               minlength=len(s) * e.doctors).reshape(len(s), e.doctors)
+        out[first : first + chunk] = np.bincount(rows.ravel(), weights=p.ravel(), minlength=len(s) * e.doctors).reshape(
+            len(s), e.doctors
+        )
     return out, skill
 
 
@@ -244,8 +264,13 @@ def top_shares(amounts: np.ndarray, share: float = TOP_SHARE) -> np.ndarray:
     return np.divide(top, total, out=np.full(len(total), np.nan), where=total > 0)
 
 
-def measure(sample: list[Replication], counterfactual: bool = True, drawn_doctors: bool = True,
-            doctor_draws: int = DOCTOR_DRAWS, **changes) -> dict[str, tuple[float, float, float]]:
+def measure(
+    sample: list[Replication],
+    counterfactual: bool = True,
+    drawn_doctors: bool = True,
+    doctor_draws: int = DOCTOR_DRAWS,
+    **changes,
+) -> dict[str, tuple[float, float, float]]:
     """Each calibration measure over the sample: (mean, 95% CI low, high) across
     replications, stratified by ``Replication.stratum``. ``changes`` alter the
     complaint settings (see ``with_complaints``).
@@ -327,12 +352,14 @@ def _population_measures(rep: Replication, hospital: HospitalConfig, counterfact
     if counterfactual:
         c = average.complaints.communication
         lower = with_complaints(average, communication={"skill_mean": c.skill_mean - 2 * c.skill_sd})
-        record("communication_rr_per_2sd", _assess(rep, lower).visits["complaint_probability"][keep].sum() / total,
-               per_day)
+        record(
+            "communication_rr_per_2sd", _assess(rep, lower).visits["complaint_probability"][keep].sum() / total, per_day
+        )
 
 
-def _concentration(rep: Replication, hospital: HospitalConfig, draws: DoctorDraws, rng,
-                   record) -> tuple[np.ndarray, np.ndarray]:
+def _concentration(
+    rep: Replication, hospital: HospitalConfig, draws: DoctorDraws, rng, record
+) -> tuple[np.ndarray, np.ndarray]:
     """Concentration across doctors, averaged over independent draws of the doctors
     on this replication's visits; returns (skill, log complaint rate) of every doctor
     of every draw who saw patients (for Tamblyn's regression)."""
@@ -372,8 +399,11 @@ def _across_doctors(skill: np.ndarray, log_rate: np.ndarray) -> tuple[float, flo
     rate ratio per 2 SD lower skill with its 95% CI."""
     fit = stats.linregress(skill / skill.std(), log_rate)  # slope per SD of the doctors' skill
     half = stats.t.ppf(0.975, len(skill) - 2) * fit.stderr
-    return (float(np.exp(-2 * fit.slope)), float(np.exp(-2 * (fit.slope + half))),
-            float(np.exp(-2 * (fit.slope - half))))
+    return (
+        float(np.exp(-2 * fit.slope)),
+        float(np.exp(-2 * (fit.slope + half))),
+        float(np.exp(-2 * (fit.slope - half))),
+    )
 
 
 # --- what one replication shows ---------------------------------------------------
@@ -381,8 +411,9 @@ def _across_doctors(skill: np.ndarray, log_rate: np.ndarray) -> tuple[float, flo
 SPREAD_QUANTILES = (0.05, 0.5, 0.95)
 
 
-def replication_spread(exposures: list[Exposure], hospital: HospitalConfig, draws: int, scale: float = 1.0,
-                       key: int = 0) -> dict[str, np.ndarray]:
+def replication_spread(
+    exposures: list[Exposure], hospital: HospitalConfig, draws: int, scale: float = 1.0, key: int = 0
+) -> dict[str, np.ndarray]:
     """The complaint KPIs of single replications, ``draws`` independent draws of the
     doctors on each of ``exposures`` (replications' visits: their spread is the
     flow's): expected and realised complaints per 1,000 visits, top-10% doctors'
@@ -398,11 +429,13 @@ def replication_spread(exposures: list[Exposure], hospital: HospitalConfig, draw
         expected, _ = expected_per_doctor(e, hospital, DoctorDraws.of(e.doctors, draws, (key, index)))
         realised = rng.poisson(expected * scale)
         total = rng.poisson(e.unseen_expected * scale, size=draws) + realised.sum(axis=1)
-        for name, values in (("expected_complaints_per_1000_visits", 1000 * (expected.sum(axis=1) + e.unseen_expected) / e.visits),
-                             ("complaints_per_1000_visits", 1000 * total / (e.visits * scale)),
-                             ("expected_complaints_top10_doctors_share", top_shares(expected)),
-                             ("complaints_top10_doctors_share", top_shares(realised.astype(float))),
-                             ("doctors_without_complaints_share", np.mean(realised == 0, axis=1))):
+        for name, values in (
+            ("expected_complaints_per_1000_visits", 1000 * (expected.sum(axis=1) + e.unseen_expected) / e.visits),
+            ("complaints_per_1000_visits", 1000 * total / (e.visits * scale)),
+            ("expected_complaints_top10_doctors_share", top_shares(expected)),
+            ("complaints_top10_doctors_share", top_shares(realised.astype(float))),
+            ("doctors_without_complaints_share", np.mean(realised == 0, axis=1)),
+        ):
             out.setdefault(name, []).append(values)
     return {name: np.concatenate(parts) for name, parts in out.items()}
 

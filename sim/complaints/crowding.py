@@ -24,8 +24,9 @@ def waiting_when_joined(join: np.ndarray, leave: np.ndarray) -> np.ndarray:
     """For each queue entry, how many others were waiting when it joined."""
     joined_sorted = np.sort(join)
     left_sorted = np.sort(leave)
-    return (np.searchsorted(joined_sorted, join, side="left")
-            - np.searchsorted(left_sorted, join, side="left")).astype(float)
+    return (np.searchsorted(joined_sorted, join, side="left") - np.searchsorted(left_sorted, join, side="left")).astype(
+        float
+    )
 
 
 def _entries(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -55,8 +56,11 @@ def _hall_entries(columns: dict[str, np.ndarray], department_mask: np.ndarray):
     leave = np.where(np.isnan(start), columns["departure_time"][first], start)
     review, review_join, review_leave = _entries(columns, "review")
     keep = department_mask[review]
-    return (np.concatenate([index, review[keep]]), np.concatenate([join, review_join[keep]]),
-            np.concatenate([leave, review_leave[keep]]))
+    return (
+        np.concatenate([index, review[keep]]),
+        np.concatenate([join, review_join[keep]]),
+        np.concatenate([leave, review_leave[keep]]),
+    )
 
 
 def crowding_per_server(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> np.ndarray:

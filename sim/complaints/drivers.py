@@ -40,22 +40,23 @@ CLINICAL_EVENTS = ("none", "quality", "safety")
 class Drivers:
     """Per-visit drivers (arrays of the visit count) and per-doctor draws."""
 
-    excess_wait_min: np.ndarray       # perceived minutes beyond tolerance, all stages
-    worst_wait_stage: np.ndarray      # index into stages of the largest excess; -1 if none
-    wait_onsite_time: np.ndarray      # when the worst stage's excess reached the on-site threshold; NaN if never
-    deferred: np.ndarray              # bool
+    excess_wait_min: np.ndarray  # perceived minutes beyond tolerance, all stages
+    worst_wait_stage: np.ndarray  # index into stages of the largest excess; -1 if none
+    wait_onsite_time: np.ndarray  # when the worst stage's excess reached the on-site threshold; NaN if never
+    deferred: np.ndarray  # bool
     crowding_per_server: np.ndarray
     communication_quality: np.ndarray  # NaN without a consultation
     communication_deficit: np.ndarray  # >= 0
-    clinical_event: np.ndarray        # NO_EVENT / QUALITY_EVENT / SAFETY_EVENT
+    clinical_event: np.ndarray  # NO_EVENT / QUALITY_EVENT / SAFETY_EVENT
     doctor_log_propensity: np.ndarray  # per visit (0 without a doctor)
-    doctor_skill: np.ndarray          # per doctor id
-    doctor_propensity: np.ndarray     # per doctor id: odds multiplier (mean one)
+    doctor_skill: np.ndarray  # per doctor id
+    doctor_propensity: np.ndarray  # per doctor id: odds multiplier (mean one)
     stages: list[str]
 
 
-def per_visit(columns: dict[str, np.ndarray], streams: Streams, name: str,
-              draw: Callable[[np.random.Generator, int], np.ndarray]) -> np.ndarray:
+def per_visit(
+    columns: dict[str, np.ndarray], streams: Streams, name: str, draw: Callable[[np.random.Generator, int], np.ndarray]
+) -> np.ndarray:
     """Draw one value per visit from stream ``name`` keyed by day, in visit order, so a
     visit's draw depends only on its day and its place in that day's list."""
     day = columns["day"]
@@ -77,7 +78,9 @@ def doctor_draws(hospital: HospitalConfig, streams: Streams) -> tuple[np.ndarray
     sd = c.doctor_propensity_sd
     skill, propensity = [], []
     for name, department in hospital.departments.items():
-        skill.append(c.skill_mean + c.skill_sd * streams.stream(f"complaints.skill.{name}").standard_normal(department.doctors))
+        skill.append(
+            c.skill_mean + c.skill_sd * streams.stream(f"complaints.skill.{name}").standard_normal(department.doctors)
+        )
         z = streams.stream(f"complaints.propensity.{name}").standard_normal(department.doctors)
         propensity.append(np.exp(sd * z - sd * sd / 2))  # lognormal with mean one
     return np.concatenate(skill), np.concatenate(propensity)
@@ -136,8 +139,13 @@ def _communication(columns, c, skill: np.ndarray) -> np.ndarray:
     return quality
 
 
-def compute(columns: dict[str, np.ndarray], hospital: HospitalConfig, streams: Streams,
-            stages: list[str], doctors: tuple[np.ndarray, np.ndarray] | None = None) -> Drivers:
+def compute(
+    columns: dict[str, np.ndarray],
+    hospital: HospitalConfig,
+    streams: Streams,
+    stages: list[str],
+    doctors: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Drivers:
     """The drivers of the visits in ``columns`` (``doctors``: the replication's
     ``doctor_draws``, drawn here when not given)."""
     cfg: ComplaintsConfig = hospital.complaints

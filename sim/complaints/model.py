@@ -63,22 +63,27 @@ def patient_log_odds(columns: Columns, hospital: HospitalConfig) -> np.ndarray:
     f = hospital.complaints.patients
     age = np.log([f.age_group_odds_ratio.get(g, 1.0) for g in hospital.patients.age_groups])
     education = np.log([f.education_odds_ratio.get(g, 1.0) for g in hospital.patients.education])
-    return (np.log(f.female_odds_ratio) * columns["female"] + age[columns["age_group"].astype(np.intp)]
-            + education[columns["education"].astype(np.intp)])
+    return (
+        np.log(f.female_odds_ratio) * columns["female"]
+        + age[columns["age_group"].astype(np.intp)]
+        + education[columns["education"].astype(np.intp)]
+    )
 
 
 def driver_log_odds(drivers: Drivers, cfg: ComplaintsConfig) -> np.ndarray:
     """(visits x driver causes) log odds each driver adds, all >= 0."""
     event = drivers.clinical_event
-    return np.column_stack([
-        np.log(cfg.waits.odds_ratio_per_10_min) / 10.0 * drivers.excess_wait_min,
-        np.log(cfg.waits.deferral_odds_ratio) * drivers.deferred,
-        np.log(cfg.crowding.odds_ratio_per_doubling)
-        * np.log2(np.maximum(drivers.crowding_per_server / cfg.crowding.threshold_per_server, 1.0)),
-        np.log(cfg.communication.odds_ratio_per_2sd_lower) / 2.0 * drivers.communication_deficit,
-        np.log(cfg.clinical.quality_odds_ratio) * (event == QUALITY_EVENT),
-        np.log(cfg.clinical.safety_odds_ratio) * (event == SAFETY_EVENT),
-    ])
+    return np.column_stack(
+        [
+            np.log(cfg.waits.odds_ratio_per_10_min) / 10.0 * drivers.excess_wait_min,
+            np.log(cfg.waits.deferral_odds_ratio) * drivers.deferred,
+            np.log(cfg.crowding.odds_ratio_per_doubling)
+            * np.log2(np.maximum(drivers.crowding_per_server / cfg.crowding.threshold_per_server, 1.0)),
+            np.log(cfg.communication.odds_ratio_per_2sd_lower) / 2.0 * drivers.communication_deficit,
+            np.log(cfg.clinical.quality_odds_ratio) * (event == QUALITY_EVENT),
+            np.log(cfg.clinical.safety_odds_ratio) * (event == SAFETY_EVENT),
+        ]
+    )
 
 
 def cause_probabilities(base_log_odds: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -119,8 +124,15 @@ def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum((u[:, None] >= cumulative).sum(axis=1), cumulative.shape[1] - 1)
 
 
-def _timing(columns: Columns, drivers: Drivers, cfg: ComplaintsConfig, who: np.ndarray, cause: np.ndarray,
-            u: np.ndarray, delay_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _timing(
+    columns: Columns,
+    drivers: Drivers,
+    cfg: ComplaintsConfig,
+    who: np.ndarray,
+    cause: np.ndarray,
+    u: np.ndarray,
+    delay_days: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """(channel code, time made) of the complaints of visits ``who``."""
     ch = cfg.channels
     wait_onsite = drivers.wait_onsite_time[who]
@@ -139,28 +151,37 @@ def _timing(columns: Columns, drivers: Drivers, cfg: ComplaintsConfig, who: np.n
 class Assessment:
     """The complaint model's output for one replication."""
 
-    visits: Columns            # columns to add to the visit table
-    complaints: Columns        # one row per realised complaint
+    visits: Columns  # columns to add to the visit table
+    complaints: Columns  # one row per realised complaint
     expected_by_category: np.ndarray  # (visits x categories): p x P(category | complaint)
-    expected_by_cause: np.ndarray     # (visits x causes): p x P(cause | complaint)
-    doctor_skill: np.ndarray   # per doctor id
+    expected_by_cause: np.ndarray  # (visits x causes): p x P(cause | complaint)
+    doctor_skill: np.ndarray  # per doctor id
     doctor_propensity: np.ndarray
 
 
-def assess(columns: Columns, hospital: HospitalConfig, streams: Streams, stages: list[str],
-           doctors: tuple[np.ndarray, np.ndarray] | None = None) -> Assessment:
+def assess(
+    columns: Columns,
+    hospital: HospitalConfig,
+    streams: Streams,
+    stages: list[str],
+    doctors: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Assessment:
     """Drivers, probabilities, realised and classified complaints of the visits in
     ``columns`` (a day or more of one replication; ``doctors``: its doctor draws)."""
     cfg = hospital.complaints
     drivers = compute(columns, hospital, streams, stages, doctors)
-    base = logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
+    base = (
+        logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
+    )
     z = driver_log_odds(drivers, cfg)
     p, causes = cause_probabilities(base, z)
     p = np.where(columns["outcome"] == NO_SHOW, 0.0, p)  # no visit, nothing to complain about
     categories = causes @ cause_category_matrix(cfg)
 
     u = per_visit(columns, streams, "complaints.realised", lambda rng, k: rng.random((k, 6)))
-    delay = per_visit(columns, streams, "complaints.delay", lambda rng, k: Sampler(cfg.channels.delay_days).sample(rng, k))
+    delay = per_visit(
+        columns, streams, "complaints.delay", lambda rng, k: Sampler(cfg.channels.delay_days).sample(rng, k)
+    )
     complained = u[:, U_COMPLAIN] < p
     who = np.flatnonzero(complained)
     uw = u[who]
@@ -192,12 +213,19 @@ def assess(columns: Columns, hospital: HospitalConfig, streams: Streams, stages:
         "severity": severity.astype(np.int8),
         "probability": p[who],
     }
-    return Assessment(visit_columns, complaints, p[:, None] * categories, p[:, None] * causes,
-                      drivers.doctor_skill, drivers.doctor_propensity)
+    return Assessment(
+        visit_columns,
+        complaints,
+        p[:, None] * categories,
+        p[:, None] * causes,
+        drivers.doctor_skill,
+        drivers.doctor_propensity,
+    )
 
 
-def assess_replication(columns: Columns, hospital: HospitalConfig, run: RunConfig, replication: int,
-                       stages: list[str]) -> Assessment:
+def assess_replication(
+    columns: Columns, hospital: HospitalConfig, run: RunConfig, replication: int, stages: list[str]
+) -> Assessment:
     """``assess`` one replication's visits, day by day (see ``DayByDay``), and send its
     complaints to the office."""
     days = DayByDay(hospital, run, replication, stages)
@@ -244,8 +272,11 @@ class DayByDay:
         office, numbered within the replication."""
         parts = self.complaint_parts if parts is None else parts
         complaints = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-        complaints.update(complaint_office.handle(complaints["time"], self.hospital.complaints.office,
-                                                  parse_date(self.run.start_date), self.streams))
+        complaints.update(
+            complaint_office.handle(
+                complaints["time"], self.hospital.complaints.office, parse_date(self.run.start_date), self.streams
+            )
+        )
         complaints["replication"] = np.full(len(complaints["time"]), self.replication, dtype=np.int32)
         complaints["complaint_id"] = np.arange(len(complaints["time"]), dtype=np.int64)
         return complaints
@@ -259,7 +290,9 @@ def _days_of(columns: Columns) -> list[Columns]:
         raise ValueError("visits must be ordered by day")
     bounds = np.flatnonzero(np.diff(day)) + 1
     edges = [0, *bounds.tolist(), len(day)]
-    parts = [{name: values[a:b] for name, values in columns.items()} for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    parts = [
+        {name: values[a:b] for name, values in columns.items()} for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
     if "visit_id" not in columns:  # complaints name their visit by its row in the replication
         for part, a, b in zip(parts, edges[:-1], edges[1:], strict=True):
             part["visit_id"] = np.arange(a, b, dtype=np.int64)
@@ -275,4 +308,6 @@ def _joined(parts: list[Assessment]) -> Assessment:
         complaints={name: np.concatenate([p.complaints[name] for p in parts]) for name in first.complaints},
         expected_by_category=np.concatenate([p.expected_by_category for p in parts]),
         expected_by_cause=np.concatenate([p.expected_by_cause for p in parts]),
-        doctor_skill=first.doctor_skill, doctor_propensity=first.doctor_propensity)
+        doctor_skill=first.doctor_skill,
+        doctor_propensity=first.doctor_propensity,
+    )

@@ -75,8 +75,9 @@ class OfficeCalendar:
         return (done + working_days) * self.length
 
 
-def handle(received: np.ndarray, office: ComplaintOfficeConfig, start_date: dt.date,
-           streams: Streams) -> dict[str, np.ndarray]:
+def handle(
+    received: np.ndarray, office: ComplaintOfficeConfig, start_date: dt.date, streams: Streams
+) -> dict[str, np.ndarray]:
     """Handle complaints received at absolute times ``received`` (any order).
 
     Returns, in the order given: ``handling_start``, ``resolved_time`` (absolute

@@ -113,6 +113,7 @@ def validate(cfg: Config) -> None:
 
 # -- the whole config at once: keys the schema does not have, numbers that are not finite --
 
+
 def _unknown_keys_and_non_finite_numbers(cfg: Config) -> tuple[list[str], list[str]]:
     """One walk over the typed config, every nesting level, dict entries and list items
     included. OmegaConf keeps keys added with ``+`` as extra attributes of the dataclass."""
@@ -135,8 +136,7 @@ def _unknown_keys_and_non_finite_numbers(cfg: Config) -> tuple[list[str], list[s
             if key not in INFINITY_ALLOWED:
                 not_finite.append(f"{key} = {value}: must be a finite number")
             elif value != math.inf:
-                not_finite.append(f"{key} = {value}: must be a finite number, or inf "
-                                  f"({INFINITY_ALLOWED[key]})")
+                not_finite.append(f"{key} = {value}: must be a finite number, or inf ({INFINITY_ALLOWED[key]})")
 
     walk(cfg, "")
     return unknown, not_finite
@@ -180,6 +180,7 @@ def _without_none(annotation):
 
 # -- dicts on the command line replace the dict -------------------------------------------
 
+
 def _parse_override(text: str):
     try:
         return OverridesParser.create().parse_override(text)
@@ -203,8 +204,13 @@ def command_line_overrides(overrides) -> list[str]:
     prepared = []
     for text in overrides:
         override = _parse_override(text) if "{" in text else None
-        if (override is not None and not (override.is_add() or override.is_force_add() or override.is_delete())
-                and override.package is None and _is_dict_of_entries(override.key_or_group) and _dict_values(override)):
+        if (
+            override is not None
+            and not (override.is_add() or override.is_force_add() or override.is_delete())
+            and override.package is None
+            and _is_dict_of_entries(override.key_or_group)
+            and _dict_values(override)
+        ):
             text = "++" + text.lstrip()
         prepared.append(text)
     return prepared
@@ -217,15 +223,19 @@ def replace_dicts(cfg: DictConfig, overrides) -> None:
     parsed = [o for o in map(_parse_override, overrides) if o is not None and not o.is_sweep_override()]
     for index, override in enumerate(parsed):
         key = override.key_or_group
-        if override.is_add() or override.is_delete() or not isinstance(override.value(), dict) \
-                or not _is_dict_of_entries(key):
+        if (
+            override.is_add()
+            or override.is_delete()
+            or not isinstance(override.value(), dict)
+            or not _is_dict_of_entries(key)
+        ):
             continue
         entries = OmegaConf.select(cfg, key)
         with open_dict(entries):  # assigning the new dict would trip over OmegaConf typing nested entries
             for name in list(entries.keys()):
                 del entries[name]
         OmegaConf.update(cfg, key, override.value(), merge=True, force_add=True)
-        for later in parsed[index + 1:]:
+        for later in parsed[index + 1 :]:
             if later.key_or_group.startswith(key + "."):
                 _apply(cfg, later)
 
@@ -240,14 +250,15 @@ def _apply(cfg: DictConfig, override) -> None:
             with open_dict(node):
                 del node[name]
         return
-    OmegaConf.update(cfg, key, override.value(), merge=True,
-                     force_add=override.is_add() or override.is_force_add())
+    OmegaConf.update(cfg, key, override.value(), merge=True, force_add=override.is_add() or override.is_force_add())
 
 
 # -- Hydra's and OmegaConf's errors, one line each ----------------------------------------
 
-_NOISE = re.compile(r"\s*(full_key:|reference_type=|object_type=|To append to your config|"
-                    r"See https://hydra\.cc|Set the environment variable HYDRA_FULL_ERROR)")
+_NOISE = re.compile(
+    r"\s*(full_key:|reference_type=|object_type=|To append to your config|"
+    r"See https://hydra\.cc|Set the environment variable HYDRA_FULL_ERROR)"
+)
 _SOURCE = re.compile(r"In '([^']+)': \w+ raised while composing config:")
 _CONVERT = re.compile(r"Value '(.*)' of type '(\w+)' could not be converted to (\w+)")
 _BOOL = re.compile(r"Value '(.*)' is not a valid bool \(type (\w+)\)")
@@ -284,7 +295,9 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
     text = error.problem or error.context or "not valid YAML"
     if error.problem and error.context:
         started = error.context_mark
-        text += f" ({error.context}" + (f" at line {started.line + 1}, column {started.column + 1})" if started else ")")
+        text += f" ({error.context}" + (
+            f" at line {started.line + 1}, column {started.column + 1})" if started else ")"
+        )
     return f"{where}: {text}"
 
 
@@ -316,9 +329,12 @@ def _composition_problem(error: BaseException) -> str:
         return _one_line(text)
     lines = [line.strip() for line in text.splitlines() if line.strip() and not _NOISE.match(line)]
     source = next((m.group(1) for m in map(_SOURCE.match, lines) if m), None)
-    messages = [line for line in lines if not _SOURCE.match(line) and not line.startswith(("Could not override",
-                                                                                           "Error merging"))]
-    message = (omega.msg.splitlines()[0] if omega is not None and omega.msg else messages[0] if messages else text)
+    messages = [
+        line
+        for line in lines
+        if not _SOURCE.match(line) and not line.startswith(("Could not override", "Error merging"))
+    ]
+    message = omega.msg.splitlines()[0] if omega is not None and omega.msg else messages[0] if messages else text
     problem = _rephrase(key, message, getattr(omega, "parent_node", None))
     return f"{problem} (in {source})" if source else problem
 
@@ -382,20 +398,27 @@ def _is_count(value) -> bool:
 def _check_replications(run) -> list[str]:
     """run.replications is a count or "auto"; the precision settings matter only for "auto"."""
     if run.replications != AUTO and not (_is_count(run.replications) and run.replications >= 1):
-        return [f"run.replications = {run.replications!r}: must be an integer >= 1, or 'auto' "
-                "(replications until run.target_precision is reached)"]
+        return [
+            f"run.replications = {run.replications!r}: must be an integer >= 1, or 'auto' "
+            "(replications until run.target_precision is reached)"
+        ]
     if run.replications != AUTO:
         return []
     problems = []
     if not (0 < run.target_precision < 1):
-        problems.append(f"run.target_precision = {run.target_precision}: must be between 0 and 1 "
-                        "(relative half-width of the 95% interval, e.g. 0.05)")
+        problems.append(
+            f"run.target_precision = {run.target_precision}: must be between 0 and 1 "
+            "(relative half-width of the 95% interval, e.g. 0.05)"
+        )
     if run.min_replications < 2:
-        problems.append(f"run.min_replications = {run.min_replications}: must be an integer >= 2 "
-                        "(an interval needs two replications)")
+        problems.append(
+            f"run.min_replications = {run.min_replications}: must be an integer >= 2 "
+            "(an interval needs two replications)"
+        )
     if run.max_replications < run.min_replications:
-        problems.append(f"run.max_replications = {run.max_replications}: must be >= run.min_replications "
-                        f"({run.min_replications})")
+        problems.append(
+            f"run.max_replications = {run.max_replications}: must be >= run.min_replications ({run.min_replications})"
+        )
     if not run.precision_kpis:
         problems.append("run.precision_kpis is empty: name at least one KPI, e.g. [wait_consultation_mean_min]")
     return problems
@@ -409,8 +432,7 @@ def _check_runner(cfg: Config) -> list[str]:
     if runner.workers < 0:
         problems.append(f"runner.workers = {runner.workers}: must be >= 0 (0 = one worker per CPU core)")
     if runner.kind == "dask" and importlib.util.find_spec("distributed") is None:
-        problems.append("runner=dask needs dask.distributed, which is not installed: "
-                        "pip install -e \".[dask]\"")
+        problems.append('runner=dask needs dask.distributed, which is not installed: pip install -e ".[dask]"')
     return problems
 
 
@@ -465,8 +487,10 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
         problems.append(f"{p}.registration.kiosks = {registration.kiosks}: must be an integer >= 0")
     _probability(registration.kiosk_share, f"{p}.registration.kiosk_share", problems)
     if registration.kiosk_share > 0 and registration.kiosks == 0:
-        problems.append(f"{p}.registration.kiosk_share = {registration.kiosk_share}: needs "
-                        f"{p}.registration.kiosks >= 1 (there are no kiosks to use)")
+        problems.append(
+            f"{p}.registration.kiosk_share = {registration.kiosk_share}: needs "
+            f"{p}.registration.kiosks >= 1 (there are no kiosks to use)"
+        )
     dist(registration.kiosk_service, f"{p}.registration.kiosk_service")
     for name, station in (("registration", h.registration), ("cashier", h.cashier), ("pharmacy", h.pharmacy)):
         _servers(station.servers, f"{p}.{name}.servers", problems)
@@ -483,7 +507,9 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
 
     rules = h.consultation_queue
     if rules.rush_per_waiting_patient < 0:
-        problems.append(f"{p}.consultation_queue.rush_per_waiting_patient = {rules.rush_per_waiting_patient}: must be >= 0")
+        problems.append(
+            f"{p}.consultation_queue.rush_per_waiting_patient = {rules.rush_per_waiting_patient}: must be >= 0"
+        )
     if not (0 < rules.rush_min_factor <= 1):
         problems.append(f"{p}.consultation_queue.rush_min_factor = {rules.rush_min_factor}: must be in (0, 1]")
     dist(h.patience.distribution, f"{p}.patience.distribution")
@@ -509,8 +535,11 @@ def _check_arrivals(h: HospitalConfig, opens: float | None, closes: float | None
         problems.append(f"{key}.interval_min = {a.interval_min}: must be a finite number > 0 (or null)")
     if a.interval_min is not None and a.rate_per_hour is not None:
         problems.append(f"{key}: set rate_per_hour or interval_min, not both")
-    for name, values, length in (("hourly_profile", a.hourly_profile, 24), ("weekday_index", a.weekday_index, 7),
-                                 ("month_index", a.month_index, 12)):
+    for name, values, length in (
+        ("hourly_profile", a.hourly_profile, 24),
+        ("weekday_index", a.weekday_index, 7),
+        ("month_index", a.month_index, 12),
+    ):
         if len(values) != length:
             problems.append(f"{key}.{name} has {len(values)} values: it needs exactly {length}")
         elif any(v < 0 for v in values):
@@ -518,8 +547,14 @@ def _check_arrivals(h: HospitalConfig, opens: float | None, closes: float | None
     bad_days = [d for d in a.open_weekdays if d not in range(7)]
     if bad_days:
         problems.append(f"{key}.open_weekdays contains {bad_days}: weekdays are 0 (Monday) to 6 (Sunday)")
-    if (a.rate_per_hour is None and a.interval_min is None and len(a.hourly_profile) == 24 and opens is not None and closes is not None
-            and not any(a.hourly_profile[h] > 0 and h * 60 < closes and (h + 1) * 60 > opens for h in range(24))):
+    if (
+        a.rate_per_hour is None
+        and a.interval_min is None
+        and len(a.hourly_profile) == 24
+        and opens is not None
+        and closes is not None
+        and not any(a.hourly_profile[h] > 0 and h * 60 < closes and (h + 1) * 60 > opens for h in range(24))
+    ):
         problems.append(
             f"{key}.hourly_profile is zero for every hour between registration opening "
             f"({h.registration.opens}) and closing ({h.registration.closes}): no patient could arrive"
@@ -551,8 +586,10 @@ def _check_departments(h: HospitalConfig, multi_day: bool) -> list[str]:
             if previous_end is not None and start < previous_end:
                 problems.append(f"{key}.sessions[{index}] starts at {session.start}, before the previous session ends")
             if multi_day and end > 1440:
-                problems.append(f"{key}.sessions[{index}].end = {session.end}: must be <= 24:00 when run.days > 1 "
-                                "(sessions longer than a day are for one-day validation runs: set run.days=1)")
+                problems.append(
+                    f"{key}.sessions[{index}].end = {session.end}: must be <= 24:00 when run.days > 1 "
+                    "(sessions longer than a day are for one-day validation runs: set run.days=1)"
+                )
             previous_end = end
         problems.extend(distributions.check(d.consultation, f"{key}.consultation"))
         problems.extend(distributions.check(d.review, f"{key}.review"))
@@ -591,12 +628,15 @@ def _check_complaints(h: HospitalConfig) -> list[str]:
         problems.append(f"{k}.base_per_1000_visits = {c.base_per_1000_visits}: must be between 0 and 1000 (exclusive)")
 
     _positive(c.patients.female_odds_ratio, f"{k}.patients.female_odds_ratio", problems)
-    for name, groups, ratios in (("age_group_odds_ratio", h.patients.age_groups, c.patients.age_group_odds_ratio),
-                                 ("education_odds_ratio", h.patients.education, c.patients.education_odds_ratio)):
+    for name, groups, ratios in (
+        ("age_group_odds_ratio", h.patients.age_groups, c.patients.age_group_odds_ratio),
+        ("education_odds_ratio", h.patients.education, c.patients.education_odds_ratio),
+    ):
         for group, ratio in ratios.items():
             if group not in groups:
-                problems.append(f"{k}.patients.{name}.{group}: no such group; groups of hospital.patients: "
-                                f"{', '.join(groups)}")
+                problems.append(
+                    f"{k}.patients.{name}.{group}: no such group; groups of hospital.patients: {', '.join(groups)}"
+                )
             _positive(ratio, f"{k}.patients.{name}.{group}", problems)
 
     w = c.waits
@@ -606,7 +646,9 @@ def _check_complaints(h: HospitalConfig) -> list[str]:
         problems.append(f"{k}.waits.tolerance_median_min needs a consultation entry (stages not listed use it)")
     for stage, median in w.tolerance_median_min.items():
         if stage not in allowed:
-            problems.append(f"{k}.waits.tolerance_median_min.{stage}: no such stage; stages: {', '.join(stage_names(h))}")
+            problems.append(
+                f"{k}.waits.tolerance_median_min.{stage}: no such stage; stages: {', '.join(stage_names(h))}"
+            )
         _at_least(median, 0.0, f"{k}.waits.tolerance_median_min.{stage}", problems)
     _at_least(w.tolerance_sigma, 0.0, f"{k}.waits.tolerance_sigma", problems)
     _at_least(w.odds_ratio_per_10_min, 1.0, f"{k}.waits.odds_ratio_per_10_min", problems, driver)
@@ -629,8 +671,10 @@ def _check_complaints(h: HospitalConfig) -> list[str]:
     _probability(e.quality_probability, f"{k}.clinical.quality_probability", problems)
     _probability(e.safety_probability, f"{k}.clinical.safety_probability", problems)
     if e.quality_probability + e.safety_probability > 1:
-        problems.append(f"{k}.clinical: quality_probability + safety_probability = "
-                        f"{e.quality_probability + e.safety_probability:g}; they must not exceed 1")
+        problems.append(
+            f"{k}.clinical: quality_probability + safety_probability = "
+            f"{e.quality_probability + e.safety_probability:g}; they must not exceed 1"
+        )
     _at_least(e.quality_odds_ratio, 1.0, f"{k}.clinical.quality_odds_ratio", problems, driver)
     _at_least(e.safety_odds_ratio, 1.0, f"{k}.clinical.safety_odds_ratio", problems, driver)
 
@@ -644,15 +688,18 @@ def _check_complaints(h: HospitalConfig) -> list[str]:
 
     o = c.office
     if o.staff < 1:
-        problems.append(f"{k}.office.staff = {o.staff}: must be an integer >= 1 (the complaint office needs "
-                        "someone to handle complaints)")
+        problems.append(
+            f"{k}.office.staff = {o.staff}: must be an integer >= 1 (the complaint office needs "
+            "someone to handle complaints)"
+        )
     opens = _clock(o.opens, f"{k}.office.opens", problems)
     closes = _clock(o.closes, f"{k}.office.closes", problems)
     if opens is not None and closes is not None and not opens < closes <= 1440:
         problems.append(f"{k}.office: closes ({o.closes}) must be after opens ({o.opens}) and no later than 24:00")
     if not o.working_days or any(d not in range(7) for d in o.working_days):
-        problems.append(f"{k}.office.working_days = {list(o.working_days)}: give at least one weekday, "
-                        "0 (Monday) to 6 (Sunday)")
+        problems.append(
+            f"{k}.office.working_days = {list(o.working_days)}: give at least one weekday, 0 (Monday) to 6 (Sunday)"
+        )
     problems.extend(distributions.check(o.handling, f"{k}.office.handling"))
     _probability(o.upheld_share, f"{k}.office.upheld_share", problems)
     if o.target_working_days < 1:
@@ -662,9 +709,10 @@ def _check_complaints(h: HospitalConfig) -> list[str]:
 
 def _check_classification(c, key: str, hcat) -> list[str]:
     problems: list[str] = []
-    for name, shares, allowed in (("background_categories", c.background_categories, hcat.CATEGORIES),
-                                  ("communication_categories", c.communication_categories,
-                                   hcat.CAUSE_CATEGORIES["communication"])):
+    for name, shares, allowed in (
+        ("background_categories", c.background_categories, hcat.CATEGORIES),
+        ("communication_categories", c.communication_categories, hcat.CAUSE_CATEGORIES["communication"]),
+    ):
         unknown = [category for category in shares if category not in allowed]
         if unknown:
             problems.append(f"{key}.{name}: unknown categories {unknown}; allowed: {', '.join(allowed)}")

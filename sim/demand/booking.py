@@ -76,13 +76,27 @@ def no_bookings(preferred: np.ndarray, mobile_payment: np.ndarray) -> tuple[np.n
     n = len(preferred)
     false = np.zeros(n, dtype=bool)
     return preferred, DayBookings(
-        booked=false, channel=np.zeros(n, dtype=np.int8), slot_time=np.full(n, np.nan),
-        slot_doctor=np.full(n, -1, dtype=np.int32), no_show=false, late=false, slot_priority=false,
-        pre_registered=false, mobile_payment=mobile_payment, booking_full=false)
+        booked=false,
+        channel=np.zeros(n, dtype=np.int8),
+        slot_time=np.full(n, np.nan),
+        slot_doctor=np.full(n, -1, dtype=np.int32),
+        no_show=false,
+        late=false,
+        slot_priority=false,
+        pre_registered=false,
+        mobile_payment=mobile_payment,
+        booking_full=false,
+    )
 
 
-def draw(hospital: HospitalConfig, preferred: np.ndarray, department: np.ndarray, day_start: float,
-         streams: Streams, day: int) -> tuple[np.ndarray, DayBookings]:
+def draw(
+    hospital: HospitalConfig,
+    preferred: np.ndarray,
+    department: np.ndarray,
+    day_start: float,
+    streams: Streams,
+    day: int,
+) -> tuple[np.ndarray, DayBookings]:
     """Arrival times and bookings of the day's patients, who would like to come at
     ``preferred`` (absolute minutes) to ``department`` (index in config order)."""
     b = hospital.booking
@@ -112,11 +126,17 @@ def draw(hospital: HospitalConfig, preferred: np.ndarray, department: np.ndarray
     pre_registration = np.array([c.pre_registration for c in channels])[chosen]
     pay_share = np.where(booked, np.array([c.mobile_payment_share for c in channels])[chosen], walk_in_pay)
     return arrival, DayBookings(
-        booked=booked, channel=np.where(booked, code[chosen], WALK_IN).astype(np.int8), slot_time=slot_time,
-        slot_doctor=slot_doctor, no_show=no_show, late=late,
+        booked=booked,
+        channel=np.where(booked, code[chosen], WALK_IN).astype(np.int8),
+        slot_time=slot_time,
+        slot_doctor=slot_doctor,
+        no_show=no_show,
+        late=late,
         slot_priority=came_booked & ~(late & (b.late_policy == "walk_in")),
-        pre_registered=came_booked & pre_registration, mobile_payment=~no_show & (pay_draw < pay_share),
-        booking_full=wants & ~booked)
+        pre_registered=came_booked & pre_registration,
+        mobile_payment=~no_show & (pay_draw < pay_share),
+        booking_full=wants & ~booked,
+    )
 
 
 def _channel_index(b: BookingConfig, uniform: np.ndarray) -> np.ndarray:
@@ -125,8 +145,14 @@ def _channel_index(b: BookingConfig, uniform: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(cumulative / cumulative[-1], uniform, side="right"), len(cumulative) - 1)
 
 
-def _book_slots(hospital: HospitalConfig, wants: np.ndarray, order_key: np.ndarray, preferred: np.ndarray,
-                department: np.ndarray, day_start: float) -> tuple[np.ndarray, np.ndarray]:
+def _book_slots(
+    hospital: HospitalConfig,
+    wants: np.ndarray,
+    order_key: np.ndarray,
+    preferred: np.ndarray,
+    department: np.ndarray,
+    day_start: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Slot time and slot doctor of each patient (NaN / -1 without a slot): each
     department's requests, in booking order, against its appointments of the day."""
     b = hospital.booking
@@ -179,20 +205,28 @@ def check(h: HospitalConfig) -> list[str]:
     if b.early_arrivals not in EARLY_ARRIVALS:
         problems.append(f"{key}.early_arrivals = {b.early_arrivals!r}: allowed: {', '.join(EARLY_ARRIVALS)}")
     if not b.late_grace_min >= 0:  # inf allowed (sim.config.compose.INFINITY_ALLOWED): nobody is ever late
-        problems.append(f"{key}.late_grace_min = {b.late_grace_min}: must be >= 0 minutes (or inf: no booked "
-                        "patient counts as late)")
+        problems.append(
+            f"{key}.late_grace_min = {b.late_grace_min}: must be >= 0 minutes (or inf: no booked "
+            "patient counts as late)"
+        )
     unknown = [g for g in b.elderly_age_groups if g not in h.patients.age_groups]
     if b.elderly_priority and unknown:
-        problems.append(f"{key}.elderly_age_groups contains {unknown}: age groups are "
-                        f"{', '.join(h.patients.age_groups)} (hospital.patients.age_groups)")
+        problems.append(
+            f"{key}.elderly_age_groups contains {unknown}: age groups are "
+            f"{', '.join(h.patients.age_groups)} (hospital.patients.age_groups)"
+        )
     problems.extend(_check_template(b.slots, f"{key}.slots", h, list(h.departments), b.booked_share))
     for name, override in b.department_slots.items():
         if name not in h.departments:
-            problems.append(f"{key}.department_slots.{name}: no such department; departments: "
-                            f"{', '.join(h.departments)}")
+            problems.append(
+                f"{key}.department_slots.{name}: no such department; departments: {', '.join(h.departments)}"
+            )
             continue
-        problems.extend(_check_template(slots.resolve_template(b.slots, override), f"{key}.department_slots.{name}",
-                                        h, [name], b.booked_share))
+        problems.extend(
+            _check_template(
+                slots.resolve_template(b.slots, override), f"{key}.department_slots.{name}", h, [name], b.booked_share
+            )
+        )
     return problems
 
 
@@ -223,18 +257,22 @@ def _check_template(t, key: str, h: HospitalConfig, departments: list[str], book
         problems.append(f"{key}.slot_length_min = {t.slot_length_min}: must be a finite number > 0")
         return problems
     if t.slots_per_session is not None and t.slots_per_session < 1:
-        problems.append(f"{key}.slots_per_session = {t.slots_per_session}: must be an integer >= 1 "
-                        "(or null: as many as fit in the session)")
+        problems.append(
+            f"{key}.slots_per_session = {t.slots_per_session}: must be an integer >= 1 "
+            "(or null: as many as fit in the session)"
+        )
     if not (0.0 <= t.released_share <= 1.0):
         problems.append(f"{key}.released_share = {t.released_share}: a share must be between 0 and 1")
     elif booked_share > 0 and t.released_share == 0:
-        problems.append(f"{key}.released_share = 0 but booked_share = {booked_share}: no slot would be released "
-                        "for booking")
+        problems.append(
+            f"{key}.released_share = 0 but booked_share = {booked_share}: no slot would be released for booking"
+        )
     if t.block_slots < 1:
         problems.append(f"{key}.block_slots = {t.block_slots}: must be an integer >= 1")
     if not (0.0 <= t.overbooking <= 1.0):
-        problems.append(f"{key}.overbooking = {t.overbooking}: must be between 0 (none) and 1 (every slot "
-                        "booked twice)")
+        problems.append(
+            f"{key}.overbooking = {t.overbooking}: must be between 0 (none) and 1 (every slot booked twice)"
+        )
     seen = set()  # departments usually share their sessions: report each session once
     for name in departments:
         for index, session in enumerate(h.departments[name].sessions):
@@ -250,9 +288,12 @@ def _check_template(t, key: str, h: HospitalConfig, departments: list[str], book
                 problems.append(
                     f"{key}: {count} slot(s) of {t.slot_length_min:g} min ({count * t.slot_length_min:g} min) do not "
                     f"fit in hospital.departments.{name}.sessions[{index}] ({session.start}-{session.end}, "
-                    f"{length:g} min)")
+                    f"{length:g} min)"
+                )
             elif count == 0:
-                problems.append(f"{key}.slot_length_min = {t.slot_length_min:g}: longer than "
-                                f"hospital.departments.{name}.sessions[{index}] ({session.start}-{session.end}, "
-                                f"{length:g} min): no slot fits")
+                problems.append(
+                    f"{key}.slot_length_min = {t.slot_length_min:g}: longer than "
+                    f"hospital.departments.{name}.sessions[{index}] ({session.start}-{session.end}, "
+                    f"{length:g} min): no slot fits"
+                )
     return problems

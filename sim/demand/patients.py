@@ -47,6 +47,7 @@ class DayPatients:
 
     def reordered(self, order: np.ndarray) -> DayPatients:
         """The same patients in the given order (every per-patient array permuted)."""
+
         def take(value):
             if isinstance(value, np.ndarray):
                 return value[order]
@@ -108,7 +109,9 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
     cashier = Sampler(hospital.cashier.service).sample(streams.stream("service.cashier", day), 2 * n)
     service = {
         "registration": registration_service,
-        "consultation": _by_department(hospital, department, lambda d: d.consultation, "service.consultation", streams, day),
+        "consultation": _by_department(
+            hospital, department, lambda d: d.consultation, "service.consultation", streams, day
+        ),
         "review": _by_department(hospital, department, lambda d: d.review, "service.review", streams, day),
         "exam_payment": cashier[:n],
         "payment": cashier[n:],

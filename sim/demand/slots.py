@@ -35,8 +35,9 @@ def resolve_template(default: SlotTemplateConfig, override: SlotTemplateOverride
     if override is None:
         return default
     values = {name: getattr(override, name) for name in SlotTemplateConfig.__dataclass_fields__}
-    return SlotTemplateConfig(**{name: getattr(default, name) if value is None else value
-                                 for name, value in values.items()})
+    return SlotTemplateConfig(
+        **{name: getattr(default, name) if value is None else value for name, value in values.items()}
+    )
 
 
 def slot_count(template: SlotTemplateConfig, session_length: float) -> int:
@@ -80,8 +81,9 @@ class DepartmentSlots:
     doctor: np.ndarray  # doctor id
 
 
-def department_slots(template: SlotTemplateConfig, sessions: list[tuple[float, float]],
-                     doctor_ids: list[int]) -> DepartmentSlots:
+def department_slots(
+    template: SlotTemplateConfig, sessions: list[tuple[float, float]], doctor_ids: list[int]
+) -> DepartmentSlots:
     """Every appointment of every doctor of a department in its sessions of one day."""
     times, doctors, turns = [], [], []
     for start, end in sessions:

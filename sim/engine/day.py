@@ -125,8 +125,9 @@ def _older_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: int,
-                         on_day_done: Callable[[int], None] | None = None) -> tuple[Columns, Columns]:
+def simulate_replication(
+    hospital: HospitalConfig, run: RunConfig, replication: int, on_day_done: Callable[[int], None] | None = None
+) -> tuple[Columns, Columns]:
     """All days of one replication: (visit columns, doctor-session columns)."""
     visit_parts, session_parts = [], []
     for visits, sessions in replication_days(hospital, run, replication, on_day_done):
@@ -135,8 +136,9 @@ def simulate_replication(hospital: HospitalConfig, run: RunConfig, replication: 
     return concat_columns(visit_parts), concat_columns(session_parts)
 
 
-def replication_days(hospital: HospitalConfig, run: RunConfig, replication: int,
-                     on_day_done: Callable[[int], None] | None = None) -> Iterator[tuple[Columns, Columns]]:
+def replication_days(
+    hospital: HospitalConfig, run: RunConfig, replication: int, on_day_done: Callable[[int], None] | None = None
+) -> Iterator[tuple[Columns, Columns]]:
     """Each open day of one replication as it is simulated: (visit columns, doctor-session
     columns), with ``replication`` and ``visit_id`` (counting on from the previous
     days') added. A replication whose days are all closed gives one pair of empty
@@ -158,7 +160,10 @@ def replication_days(hospital: HospitalConfig, run: RunConfig, replication: int,
         if not any_open:  # every day closed: empty tables with the usual columns
             visits, sessions = _simulate_open_day(hospital, draw_day(hospital, dates[0], 0, streams), 0, dates[0])
             _number(visits, sessions, replication, 0)
-            yield {name: values[:0] for name, values in visits.items()}, {name: values[:0] for name, values in sessions.items()}
+            yield (
+                {name: values[:0] for name, values in visits.items()},
+                {name: values[:0] for name, values in sessions.items()},
+            )
 
 
 def _number(visits: Columns, sessions: Columns, replication: int, first_visit_id: int) -> None:

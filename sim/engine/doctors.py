@@ -89,8 +89,14 @@ class ConsultQueue:
     overtime, taken out of the queue).
     """
 
-    def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
-                 review_priority: bool, give_ups: GiveUps):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        doctors: list[Doctor],
+        sessions: list[tuple[float, float]],
+        review_priority: bool,
+        give_ups: GiveUps,
+    ):
         self.env = env
         self.doctors = doctors
         self.sessions = sessions
@@ -180,8 +186,17 @@ class ConsultQueue:
         return self.waiting
 
 
-def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, consultation: Stage, review: Stage,
-               log: VisitLog, sessions_log: SessionLog, rush_per_waiting: float, rush_min_factor: float):
+def doctor_day(
+    env: simpy.Environment,
+    doctor: Doctor,
+    queue: ConsultQueue,
+    consultation: Stage,
+    review: Stage,
+    log: VisitLog,
+    sessions_log: SessionLog,
+    rush_per_waiting: float,
+    rush_min_factor: float,
+):
     """A doctor's day: each session, call the next patient, consult, repeat; after
     the session's end, the patients owed overtime (after the last session, everyone).
 
@@ -252,7 +267,16 @@ def doctor_day(env: simpy.Environment, doctor: Doctor, queue: ConsultQueue, cons
                 yield then(queue.rest(doctor))
             else:
                 break
-        sessions_log.add(doctor_id=doctor.id, department=doctor.department, session=index, start=start, end=end,
-                         left=env.now, busy_in_session=busy_in_session, busy=busy, patients=patients)
+        sessions_log.add(
+            doctor_id=doctor.id,
+            department=doctor.department,
+            session=index,
+            start=start,
+            end=end,
+            left=env.now,
+            busy_in_session=busy_in_session,
+            busy=busy,
+            patients=patients,
+        )
     queue.doctor_goes_home()
     then(None)

@@ -36,8 +36,15 @@ class Department:
     pool): only that doctor can take them.
     """
 
-    def __init__(self, name: str, queues: list[ConsultQueue], doctors: list[Doctor], assignment: str,
-                 review_same_doctor: bool, give_ups: GiveUps):
+    def __init__(
+        self,
+        name: str,
+        queues: list[ConsultQueue],
+        doctors: list[Doctor],
+        assignment: str,
+        review_same_doctor: bool,
+        give_ups: GiveUps,
+    ):
         self.name = name
         self.queues = queues
         self.assignment = assignment
@@ -90,8 +97,9 @@ def _exams_needed(names: list[str], needs: dict[str, np.ndarray], size: int) -> 
     if not names:
         return [()] * size
     codes = np.column_stack([needs[name] for name in names]).astype(np.int64) @ (1 << np.arange(len(names)))
-    combination = {code: tuple(name for bit, name in enumerate(names) if code >> bit & 1)
-                   for code in np.unique(codes).tolist()}
+    combination = {
+        code: tuple(name for bit, name in enumerate(names) if code >> bit & 1) for code in np.unique(codes).tolist()
+    }
     return [combination[code] for code in codes.tolist()]
 
 
@@ -117,12 +125,21 @@ class OpenDay:
         bookings = patients.bookings
         self.coming = (~bookings.no_show).tolist()
         # registration is settled before the day runs; a patient's day starts when they leave the desk
-        desks = registration.Desks(hospital.registration.servers, hospital.registration.kiosks,
-                                   day_start + parse_clock(hospital.registration.opens))
+        desks = registration.Desks(
+            hospital.registration.servers,
+            hospital.registration.kiosks,
+            day_start + parse_clock(hospital.registration.opens),
+        )
         reg = self.stages["registration"]
         reg.start, reg.end, reg.wait, self.starts_at = registration.settle(
-            patients.arrival_time, patients.service["registration"], patients.kiosk, bookings.pre_registered,
-            ~bookings.no_show, desks, day_start)
+            patients.arrival_time,
+            patients.service["registration"],
+            patients.kiosk,
+            bookings.pre_registered,
+            ~bookings.no_show,
+            desks,
+            day_start,
+        )
         for visit in bookings.no_show.nonzero()[0].tolist():
             self.log.outcome[visit] = NO_SHOW  # booked, never came: no patient process
         self.departments = self._open_departments(hospital, day_start, bookings)
@@ -150,19 +167,22 @@ class OpenDay:
         appointments or elderly priority need the slot-aware discipline."""
         rules = hospital.consultation_queue
         if not booking.uses_slots(hospital.booking):
-            return lambda doctors, sessions, give_ups: ConsultQueue(self.env, doctors, sessions, rules.review_priority,
-                                                                    give_ups)
+            return lambda doctors, sessions, give_ups: ConsultQueue(
+                self.env, doctors, sessions, rules.review_priority, give_ups
+            )
         b = hospital.booking
         slot_time = bookings.slot_time.tolist()
         slot_priority = bookings.slot_priority.tolist()
         elderly_codes = [i for i, g in enumerate(hospital.patients.age_groups) if g in b.elderly_age_groups]
         elderly = (b.elderly_priority & np.isin(self.patients.age_group, elderly_codes)).tolist()
         see_early = b.early_arrivals == "seen_if_free"
-        return lambda doctors, sessions, give_ups: SlotQueue(self.env, doctors, sessions, rules.review_priority,
-                                                             give_ups, slot_time, slot_priority, elderly, see_early)
+        return lambda doctors, sessions, give_ups: SlotQueue(
+            self.env, doctors, sessions, rules.review_priority, give_ups, slot_time, slot_priority, elderly, see_early
+        )
 
-    def _open_departments(self, hospital: HospitalConfig, day_start: float,
-                          bookings: booking.DayBookings) -> list[Department]:
+    def _open_departments(
+        self, hospital: HospitalConfig, day_start: float, bookings: booking.DayBookings
+    ) -> list[Department]:
         env = self.env
         rules = hospital.consultation_queue
         make_queue = self._queue_discipline(hospital, bookings)
@@ -178,8 +198,17 @@ class OpenDay:
                 queues = [make_queue([d], sessions, give_ups) for d in doctors]
             for queue in queues:
                 for doctor in queue.doctors:
-                    day = doctor_day(env, doctor, queue, self.stages["consultation"], self.stages["review"],
-                                     self.log, self.sessions_log, rules.rush_per_waiting_patient, rules.rush_min_factor)
+                    day = doctor_day(
+                        env,
+                        doctor,
+                        queue,
+                        self.stages["consultation"],
+                        self.stages["review"],
+                        self.log,
+                        self.sessions_log,
+                        rules.rush_per_waiting_patient,
+                        rules.rush_min_factor,
+                    )
                     simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
                     doctor.day = day
             departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor, give_ups))

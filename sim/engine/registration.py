@@ -33,8 +33,15 @@ class Desks:
     opens: float  # absolute minutes; kiosks open with the windows
 
 
-def settle(arrival: np.ndarray, service: np.ndarray, at_kiosk: np.ndarray, skips: np.ndarray, coming: np.ndarray,
-           desks: Desks, day_start: float) -> tuple[list[float], list[float], list[float], list[float]]:
+def settle(
+    arrival: np.ndarray,
+    service: np.ndarray,
+    at_kiosk: np.ndarray,
+    skips: np.ndarray,
+    coming: np.ndarray,
+    desks: Desks,
+    day_start: float,
+) -> tuple[list[float], list[float], list[float], list[float]]:
     """Registration (start, end, wait) of each patient (NaN for those who skip it or
     do not come), and when each patient's day continues (leaves the desk, or arrives
     for those who skip it; NaN for those who do not come)."""
@@ -45,8 +52,9 @@ def settle(arrival: np.ndarray, service: np.ndarray, at_kiosk: np.ndarray, skips
     free = {False: [desks.opens] * desks.windows, True: [desks.opens] * max(desks.kiosks, 1)}
     # the clock reaches an arrival by a timeout from the day's start
     arrived = ((arrival - day_start) + day_start).tolist()
-    for visit, (now, s, kiosk, skip, comes) in enumerate(zip(arrived, service.tolist(), at_kiosk.tolist(),
-                                                              skips.tolist(), coming.tolist(), strict=True)):
+    for visit, (now, s, kiosk, skip, comes) in enumerate(
+        zip(arrived, service.tolist(), at_kiosk.tolist(), skips.tolist(), coming.tolist(), strict=True)
+    ):
         if not comes:
             continue
         if skip:

@@ -39,9 +39,18 @@ DUE_TOLERANCE = 1e-6
 class SlotQueue(ConsultQueue):
     """Patients waiting for a doctor (or pool), called by slot, then walk-ins."""
 
-    def __init__(self, env: simpy.Environment, doctors: list[Doctor], sessions: list[tuple[float, float]],
-                 review_priority: bool, give_ups: GiveUps, slot_time: list[float], slot_priority: list[bool],
-                 elderly: list[bool], see_early: bool):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        doctors: list[Doctor],
+        sessions: list[tuple[float, float]],
+        review_priority: bool,
+        give_ups: GiveUps,
+        slot_time: list[float],
+        slot_priority: list[bool],
+        elderly: list[bool],
+        see_early: bool,
+    ):
         super().__init__(env, doctors, sessions, review_priority, give_ups)
         self.slot_time = slot_time  # per visit of the day
         self.slot_priority = slot_priority  # per visit: called by slot time
@@ -109,4 +118,3 @@ class SlotQueue(ConsultQueue):
             if start <= now:
                 current = end
         return current
-

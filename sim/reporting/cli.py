@@ -17,11 +17,19 @@ def main(argv: list[str] | None = None) -> int:
     report.html again."""
     parser = argparse.ArgumentParser(prog="python -m sim.report", description=main.__doc__)
     parser.add_argument("directory", type=Path, help="a sweep directory (results/sweeps/...) or a run directory")
-    parser.add_argument("--baseline", nargs="+", metavar="KEY=VALUE",
-                        help="the comparator's values, e.g. intervention=none (default: compare.baseline of the "
-                        "jobs); none: no comparison")
-    parser.add_argument("--kpis", nargs="+", metavar="KPI", help="KPIs (names or shell-style patterns) to draw and "
-                        "show first (default: compare.headline_kpis)")
+    parser.add_argument(
+        "--baseline",
+        nargs="+",
+        metavar="KEY=VALUE",
+        help="the comparator's values, e.g. intervention=none (default: compare.baseline of the "
+        "jobs); none: no comparison",
+    )
+    parser.add_argument(
+        "--kpis",
+        nargs="+",
+        metavar="KPI",
+        help="KPIs (names or shell-style patterns) to draw and show first (default: compare.headline_kpis)",
+    )
     args = parser.parse_args(argv)
     if args.baseline == ["none"]:
         args.baseline = []  # no comparison: the difference columns stay empty
@@ -30,15 +38,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     jobs = aggregate.find_jobs(args.directory)
     if not jobs:
-        parser.error(f"{args.directory}: neither a run directory (kpis.csv) nor a sweep directory (job folders with .hydra/)")
+        parser.error(
+            f"{args.directory}: neither a run directory (kpis.csv) nor a sweep directory (job folders with .hydra/)"
+        )
     try:
         written = sweep_report.write_sweep_outputs(args.directory, jobs, args.baseline, args.kpis)
     except ValueError as error:
         parser.error(str(error))
     failed = [job for job in jobs if job.status == aggregate.FAILED]
     incomplete = [job for job in jobs if job.status == aggregate.INCOMPLETE]
-    print(f"{len(jobs)} job(s): {len(jobs) - len(failed) - len(incomplete)} complete, {len(failed)} failed, "
-          f"{len(incomplete)} incomplete")
+    print(
+        f"{len(jobs)} job(s): {len(jobs) - len(failed) - len(incomplete)} complete, {len(failed)} failed, "
+        f"{len(incomplete)} incomplete"
+    )
     earlier = aggregate.earlier_jobs(args.directory)
     if earlier:
         print(f"not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep")

@@ -18,8 +18,10 @@ def _by_domain(result, ax) -> None:
     expected = summary.reindex([f"expected_complaints_{c}_per_1000_visits" for c in hcat.CATEGORIES])
     realised = summary.reindex([f"complaints_{c}_per_1000_visits" for c in hcat.CATEGORIES])
     mean = expected["mean"].to_numpy(dtype=float)
-    error = [np.nan_to_num(mean - expected["ci_low"].to_numpy(dtype=float)),
-             np.nan_to_num(expected["ci_high"].to_numpy(dtype=float) - mean)]
+    error = [
+        np.nan_to_num(mean - expected["ci_low"].to_numpy(dtype=float)),
+        np.nan_to_num(expected["ci_high"].to_numpy(dtype=float) - mean),
+    ]
     colours = [DOMAIN_COLOURS[hcat.DOMAIN_OF[c]] for c in hcat.CATEGORIES]
     ax.bar(x, np.nan_to_num(mean), yerr=error, capsize=3, color=colours)
     ax.plot(x, realised["mean"].to_numpy(dtype=float), "k_", ms=14, mew=2, label="realised")

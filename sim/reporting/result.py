@@ -28,8 +28,12 @@ class Result(RunTables):
         return out
 
 
-def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: list[str] | None = None,
-             directory: str | Path | None = None) -> Result:
+def simulate(
+    cfg: DictConfig | Config,
+    progress: bool | None = None,
+    overrides: list[str] | None = None,
+    directory: str | Path | None = None,
+) -> Result:
     """Run every replication of a composed config and return its tables
     (``sim.runs.replications.simulate``)."""
     return replications.simulate(cfg, progress, overrides, directory, result_type=Result)

@@ -93,8 +93,14 @@ def _differences(table, labels, kpis, path: Path) -> Path:
         for i in range(len(names)):
             if np.isfinite(centre[i]):
                 colour = RED if significant[i] else GREY
-                ax.errorbar(centre[i], y[i], xerr=[[centre[i] - low[i]], [high[i] - centre[i]]], fmt="o",
-                            color=colour, capsize=3)
+                ax.errorbar(
+                    centre[i],
+                    y[i],
+                    xerr=[[centre[i] - low[i]], [high[i] - centre[i]]],
+                    fmt="o",
+                    color=colour,
+                    capsize=3,
+                )
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel("change from baseline (% of baseline mean)")
         _scenario_axis(ax, y, names, labels, kpi)

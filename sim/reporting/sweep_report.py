@@ -16,8 +16,12 @@ from sim.runs import run_files, sweep_jobs
 from sim.runs import sweep_table as aggregate
 
 
-def write_sweep_outputs(sweep_dir: str | Path, jobs: list[aggregate.Job] | None = None,
-                        baseline: list[str] | None = None, kpis: list[str] | None = None) -> dict[str, Path]:
+def write_sweep_outputs(
+    sweep_dir: str | Path,
+    jobs: list[aggregate.Job] | None = None,
+    baseline: list[str] | None = None,
+    kpis: list[str] | None = None,
+) -> dict[str, Path]:
     """comparison.csv and .parquet, figures/ and report.html in ``sweep_dir``."""
     sweep_dir = Path(sweep_dir)
     jobs = aggregate.find_jobs(sweep_dir) if jobs is None else jobs
@@ -56,15 +60,19 @@ class SweepSummary(Callback):
         complete = [job for job in jobs if job.status == aggregate.COMPLETE]
         skipped = [job for job in complete if job.finished_unix < started]
         failed = [job for job in jobs if job.status == aggregate.FAILED]
-        print(f"sweep {sweep_dir}: {len(jobs)} job(s): {len(complete)} complete "
-              f"({len(skipped)} skipped as already complete), {len(failed)} failed, "
-              f"{len(jobs) - len(complete) - len(failed)} incomplete")
+        print(
+            f"sweep {sweep_dir}: {len(jobs)} job(s): {len(complete)} complete "
+            f"({len(skipped)} skipped as already complete), {len(failed)} failed, "
+            f"{len(jobs) - len(complete) - len(failed)} incomplete"
+        )
         for job in failed:
             print(f"  FAILED job {job.name}: {job.error_line} (see {job.directory / run_files.ERROR})")
         earlier = aggregate.earlier_jobs(sweep_dir)
         if earlier:
-            print(f"  not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep "
-                  "in this directory")
+            print(
+                f"  not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep "
+                "in this directory"
+            )
         if complete:
             problem = aggregate.baseline_problem(jobs, aggregate.effective_baseline(jobs))
             if problem:

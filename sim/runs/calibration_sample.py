@@ -17,8 +17,12 @@ def _simulate(args) -> list[Replication]:
     overrides, replications, stratum, stratum_days = args
     cfg = to_typed(compose(["output.progress=false", *overrides]))
     stages = stage_names(cfg.hospital)
-    return [Replication(cfg.hospital, cfg.run, r, simulate_replication(cfg.hospital, cfg.run, r)[0], stages,
-                        stratum, stratum_days) for r in replications]
+    return [
+        Replication(
+            cfg.hospital, cfg.run, r, simulate_replication(cfg.hospital, cfg.run, r)[0], stages, stratum, stratum_days
+        )
+        for r in replications
+    ]
 
 
 def _simulate_all(tasks: list, jobs: int) -> list[Replication]:
@@ -28,22 +32,34 @@ def _simulate_all(tasks: list, jobs: int) -> list[Replication]:
         return [rep for block in pool.map(_simulate, tasks) for rep in block]
 
 
-def year_sample(days: int, reps: int, jobs: int = 1, overrides: tuple[str, ...] = (),
-                first: int = 0) -> list[Replication]:
+def year_sample(
+    days: int, reps: int, jobs: int = 1, overrides: tuple[str, ...] = (), first: int = 0
+) -> list[Replication]:
     """Replications spread over a year: a block of ``days`` days from the 1st of each
     month of 2026, ``reps`` replications per block (the strata; replications
     ``first``, ``first`` + 1, ...: samples with different ``first`` are independent),
     each month with its own seed so that every replication has its own doctors, each
     month standing for its days of the year. Visits only (no complaint assessment):
     ``measure`` re-assesses them under any complaint settings."""
-    return _simulate_all([([f"run.start_date=2026-{month:02d}-01", f"run.days={days}",
-                            f"run.seed={20261125 + month}", *overrides], range(first, first + reps), month,
-                           calendar.monthrange(2026, month)[1]) for month in range(1, 13)], jobs)
+    return _simulate_all(
+        [
+            (
+                [f"run.start_date=2026-{month:02d}-01", f"run.days={days}", f"run.seed={20261125 + month}", *overrides],
+                range(first, first + reps),
+                month,
+                calendar.monthrange(2026, month)[1],
+            )
+            for month in range(1, 13)
+        ],
+        jobs,
+    )
 
 
 def run_sample(reps: int, jobs: int = 1, overrides: tuple[str, ...] = ()) -> list[Replication]:
     """Replications 0..``reps``-1 of the configuration ``overrides`` give (default: the
     default run's days, start date and seed)."""
     chunks = [range(first, reps, max(jobs, 1)) for first in range(max(jobs, 1))]
-    return sorted(_simulate_all([(list(overrides), chunk, 0, 1.0) for chunk in chunks if len(chunk)], jobs),
-                  key=lambda rep: rep.replication)
+    return sorted(
+        _simulate_all([(list(overrides), chunk, 0, 1.0) for chunk in chunks if len(chunk)], jobs),
+        key=lambda rep: rep.replication,
+    )

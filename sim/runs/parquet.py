@@ -50,8 +50,9 @@ def prepare(directory: Path) -> None:
 class DayWriter:
     """Appends days of one table of one replication to its files in ``directory``."""
 
-    def __init__(self, directory: Path, table: str, replication: int,
-                 frame: Callable[[dict[str, np.ndarray]], pd.DataFrame]):
+    def __init__(
+        self, directory: Path, table: str, replication: int, frame: Callable[[dict[str, np.ndarray]], pd.DataFrame]
+    ):
         self.folder = Path(directory) / f"{table}.parquet"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.replication = replication

@@ -16,8 +16,15 @@ class _Bar(tqdm):
 
 class Progress:
     def __init__(self, total: int, unit: str, description: str, enabled: bool = True):
-        self._bar = _Bar(total=total, unit=unit, desc=description, delay=SHOW_AFTER_S, disable=not enabled,
-                         leave=False, dynamic_ncols=True)
+        self._bar = _Bar(
+            total=total,
+            unit=unit,
+            desc=description,
+            delay=SHOW_AFTER_S,
+            disable=not enabled,
+            leave=False,
+            dynamic_ncols=True,
+        )
 
     def advance(self, steps: int) -> None:
         self._bar.update(steps)

@@ -44,8 +44,9 @@ class ReplicationOutput:
     figure_data: FigureData | None = None  # made as the days go when streaming
 
 
-def run_replication(cfg: Config, replication: int, on_day_done=None,
-                    stream_to: Path | None = None) -> ReplicationOutput:
+def run_replication(
+    cfg: Config, replication: int, on_day_done=None, stream_to: Path | None = None
+) -> ReplicationOutput:
     """One replication. With ``output.stream`` its visits are not kept: KPIs and figure
     data are added up day by day, and the days are written to part files in
     ``stream_to`` (when given; ``sim.runs.parquet``)."""
@@ -65,13 +66,17 @@ def run_replication(cfg: Config, replication: int, on_day_done=None,
     kpis = {"replication": replication}
     kpis.update(metrics.visit_kpis(visits, stages))
     kpis.update(metrics.doctor_kpis(sessions))
-    kpis.update(complaint_metrics.complaint_kpis(visits, complaint_rows, day_by_day.expected_by_category,
-                                                 len(day_by_day.doctors[0])))
+    kpis.update(
+        complaint_metrics.complaint_kpis(
+            visits, complaint_rows, day_by_day.expected_by_category, len(day_by_day.doctors[0])
+        )
+    )
     return ReplicationOutput(replication, visits, sessions, kpis, complaint_rows)
 
 
-def _run_streamed(cfg: Config, replication: int, days, day_by_day: complaints.DayByDay, stages: list[str],
-                  stream_to: Path | None) -> ReplicationOutput:
+def _run_streamed(
+    cfg: Config, replication: int, days, day_by_day: complaints.DayByDay, stages: list[str], stream_to: Path | None
+) -> ReplicationOutput:
     from sim.runs import parquet as stream  # pyarrow.parquet: only when streaming
 
     hospital = cfg.hospital
@@ -80,10 +85,12 @@ def _run_streamed(cfg: Config, replication: int, days, day_by_day: complaints.Da
     figure_data = FigureData(list(hospital.departments), doctors)
     writers = []
     if stream_to is not None:
-        writers = [stream.DayWriter(stream_to, "visits", replication,
-                                    lambda columns: tables.visits_frame(columns, hospital)),
-                   stream.DayWriter(stream_to, "doctor_sessions", replication,
-                                    lambda columns: tables.sessions_frame(columns, hospital))]
+        writers = [
+            stream.DayWriter(stream_to, "visits", replication, lambda columns: tables.visits_frame(columns, hospital)),
+            stream.DayWriter(
+                stream_to, "doctor_sessions", replication, lambda columns: tables.sessions_frame(columns, hospital)
+            ),
+        ]
     try:
         for visits, sessions in days:
             visits.update(day_by_day.add_day(visits))
@@ -103,13 +110,22 @@ def worker_count(jobs: int, replications: int) -> int:
     return runners.local_workers(jobs, replications)
 
 
-def run_replications(cfg: Config, progress: bool = False, replications: Sequence[int] | None = None,
-                     executor: Executor | None = None, stream_to: Path | None = None) -> list[ReplicationOutput]:
+def run_replications(
+    cfg: Config,
+    progress: bool = False,
+    replications: Sequence[int] | None = None,
+    executor: Executor | None = None,
+    stream_to: Path | None = None,
+) -> list[ReplicationOutput]:
     """Replications ``replications`` of ``cfg`` (default: all ``run.replications``), in
     that order, on ``executor`` or else on the executor ``cfg.runner`` chooses."""
     indices = list(range(cfg.run.replications) if replications is None else replications)
-    bar = Progress(total=len(indices) * cfg.run.days, unit="day", enabled=progress,
-                   description=f"{cfg.hospital.name}: {len(indices)} replication(s) x {cfg.run.days} day(s)")
+    bar = Progress(
+        total=len(indices) * cfg.run.days,
+        unit="day",
+        enabled=progress,
+        description=f"{cfg.hospital.name}: {len(indices)} replication(s) x {cfg.run.days} day(s)",
+    )
     with bar:
         if executor is not None:
             return _run_on(executor, cfg, indices, bar, stream_to)
@@ -119,8 +135,9 @@ def run_replications(cfg: Config, progress: bool = False, replications: Sequence
             return _run_on(pool, cfg, indices, bar, stream_to)
 
 
-def _run_on(executor: Executor, cfg: Config, indices: list[int], bar: Progress,
-            stream_to: Path | None) -> list[ReplicationOutput]:
+def _run_on(
+    executor: Executor, cfg: Config, indices: list[int], bar: Progress, stream_to: Path | None
+) -> list[ReplicationOutput]:
     outputs = []
     futures = [executor.submit(run_replication, cfg, r, None, stream_to) for r in indices]
     for future in futures:
@@ -129,8 +146,13 @@ def _run_on(executor: Executor, cfg: Config, indices: list[int], bar: Progress,
     return outputs
 
 
-def simulate(cfg: DictConfig | Config, progress: bool | None = None, overrides: list[str] | None = None,
-             directory: str | Path | None = None, result_type: type[RunTables] = RunTables) -> RunTables:
+def simulate(
+    cfg: DictConfig | Config,
+    progress: bool | None = None,
+    overrides: list[str] | None = None,
+    directory: str | Path | None = None,
+    result_type: type[RunTables] = RunTables,
+) -> RunTables:
     """Run every replication of a composed config and return its tables. With
     ``output.stream`` (and ``output.save_visits``) the visits are written into
     ``directory`` (default ``output.dir``) as the days are simulated. ``directory``
@@ -185,9 +207,13 @@ def _stream_directory(cfg: Config, directory: str | Path | None) -> Path | None:
         return None
     directory = directory if directory is not None else output.dir
     if directory is None:
-        raise ConfigError(["output.stream = true: the visits are written while the run goes, so it needs a "
-                           "directory: set output.dir (python -m sim uses its run directory), or "
-                           "output.save_visits=false to keep only the KPIs"])
+        raise ConfigError(
+            [
+                "output.stream = true: the visits are written while the run goes, so it needs a "
+                "directory: set output.dir (python -m sim uses its run directory), or "
+                "output.save_visits=false to keep only the KPIs"
+            ]
+        )
     from sim.runs.parquet import prepare
 
     path = Path(directory)
@@ -214,8 +240,12 @@ def _precision(kpis: pd.DataFrame, names: list[str]) -> dict[str, float]:
     precision = {name: stats.t_interval(kpis[name].to_numpy(dtype=float))["rel_half_width"] for name in names}
     undefined = [name for name, value in precision.items() if math.isnan(value)]
     if undefined:
-        raise ConfigError([f"run.precision_kpis: {', '.join(undefined)} is undefined in this scenario "
-                           "(no visit counted towards it): choose another KPI"])
+        raise ConfigError(
+            [
+                f"run.precision_kpis: {', '.join(undefined)} is undefined in this scenario "
+                "(no visit counted towards it): choose another KPI"
+            ]
+        )
     return precision
 
 
@@ -233,12 +263,23 @@ def run_until_precise(cfg: Config, progress: bool = False, stream_to=None):
             reached = all(value <= run.target_precision for value in precision.values())
             if reached or len(outputs) >= run.max_replications:
                 break
-            projected = max(projected_replications(kpis[name].dropna().to_numpy(dtype=float), run.target_precision, 0.95,
-                                       run.max_replications) for name in run.precision_kpis)
+            projected = max(
+                projected_replications(
+                    kpis[name].dropna().to_numpy(dtype=float), run.target_precision, 0.95, run.max_replications
+                )
+                for name in run.precision_kpis
+            )
             # a few replications estimate the spread poorly: at most double each time
             wanted = min(run.max_replications, 2 * len(outputs), max(len(outputs) + 1, projected))
-    rule = {"replications": AUTO, "target_precision": run.target_precision,
-            "precision_kpis": list(run.precision_kpis), "min_replications": run.min_replications,
-            "max_replications": run.max_replications, "replications_run": len(outputs),
-            "reached": reached, "precision": precision, "history": history}
+    rule = {
+        "replications": AUTO,
+        "target_precision": run.target_precision,
+        "precision_kpis": list(run.precision_kpis),
+        "min_replications": run.min_replications,
+        "max_replications": run.max_replications,
+        "replications_run": len(outputs),
+        "reached": reached,
+        "precision": precision,
+        "history": history,
+    }
     return outputs, rule

@@ -102,9 +102,16 @@ def config_to_yaml(config: Config) -> str:
 
 def summary_dict(summary: pd.DataFrame) -> dict:
     """KPI -> {"mean", "ci_low", "ci_high", "n"}, NaN written as null."""
+
     def clean(value):
         return None if isinstance(value, float) and not np.isfinite(value) else value
 
-    return {kpi: {"mean": clean(float(row["mean"])), "ci_low": clean(float(row["ci_low"])),
-                  "ci_high": clean(float(row["ci_high"])), "n": int(row["n"])}
-            for kpi, row in summary.iterrows()}
+    return {
+        kpi: {
+            "mean": clean(float(row["mean"])),
+            "ci_low": clean(float(row["ci_low"])),
+            "ci_high": clean(float(row["ci_high"])),
+            "n": int(row["n"]),
+        }
+        for kpi, row in summary.iterrows()
+    }

@@ -20,8 +20,17 @@ from pathlib import Path
 MARKER = "complete.json"
 ERROR = "error.txt"  # a sweep job that failed: the message or traceback
 # what a run writes besides the marker (README, Output files)
-OUTPUTS = ("visits.parquet", "doctor_sessions.parquet", "complaints.parquet", "kpis.csv", "summary.json",
-           "provenance.json", "config.yaml", "figures", "report.html")
+OUTPUTS = (
+    "visits.parquet",
+    "doctor_sessions.parquet",
+    "complaints.parquet",
+    "kpis.csv",
+    "summary.json",
+    "provenance.json",
+    "config.yaml",
+    "figures",
+    "report.html",
+)
 
 
 def temporary(path: Path) -> Path:

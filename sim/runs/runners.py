@@ -83,6 +83,10 @@ def _dask_executor(cfg: Config) -> Iterator[Executor]:
         return
     workers = runner.workers or (os.cpu_count() or 1)
     # one thread per worker: the simulation is pure Python, threads would only share the GIL
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=runner.processes,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=runner.processes, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client.get_executor()

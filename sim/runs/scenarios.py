@@ -9,8 +9,13 @@ from sim.config.compose import compose
 from sim.runs import replications
 
 
-def compare_scenarios(scenarios: dict[str, list[str]], common: list[str] | tuple[str, ...] = (),
-                      baseline: str | None = None, progress: bool = False, simulate=replications.simulate):
+def compare_scenarios(
+    scenarios: dict[str, list[str]],
+    common: list[str] | tuple[str, ...] = (),
+    baseline: str | None = None,
+    progress: bool = False,
+    simulate=replications.simulate,
+):
     """Run each scenario (``common`` overrides + its own, same seed: common random
     numbers) and compare each with ``baseline`` (default: the first scenario).
 
@@ -18,8 +23,9 @@ def compare_scenarios(scenarios: dict[str, list[str]], common: list[str] | tuple
     ``simulate`` runs a scenario (``sim.compare.compare_scenarios`` passes ``sim.simulate``,
     whose results save with their figures).
     """
-    results = {name: simulate(compose([*common, *overrides]), progress=progress)
-               for name, overrides in scenarios.items()}
+    results = {
+        name: simulate(compose([*common, *overrides]), progress=progress) for name, overrides in scenarios.items()
+    }
     baseline = baseline or next(iter(scenarios))
     base = results[baseline]
     tables = []

@@ -66,8 +66,13 @@ def config_digest(cfg: Config) -> str:
 
 
 def mark_complete(directory: Path, cfg: Config, overrides: list[str], wall_time_s: float) -> None:
-    info = {"finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "finished_unix": time.time(),
-            "config_sha256": config_digest(cfg), "overrides": list(overrides), "wall_time_s": round(wall_time_s, 3)}
+    info = {
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "finished_unix": time.time(),
+        "config_sha256": config_digest(cfg),
+        "overrides": list(overrides),
+        "wall_time_s": round(wall_time_s, 3),
+    }
     write_text(directory / MARKER, json.dumps(info, indent=2) + "\n", sync=True)
 
 
@@ -80,8 +85,9 @@ def is_complete(directory: Path, digest: str | None = None) -> bool:
     return digest is None or info.get("config_sha256") == digest
 
 
-def run_job(cfg: DictConfig, directory: Path, overrides: list[str],
-            execute: Callable[[Config, Path, list[str]], None]) -> str:
+def run_job(
+    cfg: DictConfig, directory: Path, overrides: list[str], execute: Callable[[Config, Path, list[str]], None]
+) -> str:
     """One sweep job: skipped if already complete, else run by ``execute(typed config,
     directory, overrides)`` and marked complete; any error is written to ``error.txt``
     and reported, never raised, so that the other jobs still run."""
@@ -123,8 +129,10 @@ def sweep_id(config: DictConfig) -> str:
     parameters (a named experiment's). The same command gives the same identifier, so a
     resumed sweep keeps the jobs its earlier attempts finished."""
     params = OmegaConf.select(config, "hydra.sweeper.params", default=None)
-    definition = {"overrides": list(config.hydra.overrides.task),
-                  "params": OmegaConf.to_container(params, resolve=False) if params is not None else None}
+    definition = {
+        "overrides": list(config.hydra.overrides.task),
+        "params": OmegaConf.to_container(params, resolve=False) if params is not None else None,
+    }
     return hashlib.sha256(json.dumps(definition, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -178,6 +186,9 @@ def record_sweep(config: DictConfig) -> None:
     sweep_dir = Path(config.hydra.sweep.dir)
     writing_into("sweep", sweep_dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)
-    info = {"sweep_id": sweep_id(config), "overrides": list(config.hydra.overrides.task),
-            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    info = {
+        "sweep_id": sweep_id(config),
+        "overrides": list(config.hydra.overrides.task),
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
     write_text(sweep_dir / SWEEP_FILE, json.dumps(info, indent=2) + "\n", sync=True)

@@ -44,8 +44,9 @@ def jobs_fail_alone() -> Iterator[None]:
         if not isinstance(self.launcher, BasicLauncher):
             validate(self, batch)  # the basic launcher composes each job itself, below
 
-    def launch_composable_jobs(self, job_overrides: Sequence[Sequence[str]],
-                               initial_job_idx: int) -> Sequence[JobReturn]:
+    def launch_composable_jobs(
+        self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+    ) -> Sequence[JobReturn]:
         returns: list[JobReturn] = []
         runnable: list[Sequence[str]] = []  # consecutive composable jobs, launched together
         first = initial_job_idx
@@ -94,7 +95,9 @@ def _record_failure(master: DictConfig, index: int, overrides: Sequence[str], pr
     identifier = sweep.current_sweep_id(Path(master.hydra.sweep.dir))
     if identifier is not None:  # the job belongs to this sweep (sim.runs.sweep_table reports it)
         write_text(directory / sweep.JOB_SWEEP_ID, identifier + "\n")
-    sweep.fail_job(directory, f"job {directory.name} ({' '.join(overrides)})", f"hospital-sim: {ConfigError([problem])}\n")
+    sweep.fail_job(
+        directory, f"job {directory.name} ({' '.join(overrides)})", f"hospital-sim: {ConfigError([problem])}\n"
+    )
     return JobReturn(overrides=list(overrides), status=JobStatus.COMPLETED, _return_value=sweep.FAILED)
 
 

@@ -34,8 +34,16 @@ from sim.runs.sweep_jobs import JOB_SWEEP_ID, current_sweep_id
 
 COMPLETE, FAILED, INCOMPLETE = "complete", "failed", "incomplete"
 STAT_COLUMNS = ["mean", "sd", "ci_low", "ci_high", "half_width", "rel_half_width", "n"]
-DIFFERENCE_COLUMNS = ["baseline_job", "baseline_mean", "difference", "difference_ci_low", "difference_ci_high",
-                      "relative_difference", "significant", "paired"]
+DIFFERENCE_COLUMNS = [
+    "baseline_job",
+    "baseline_mean",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "relative_difference",
+    "significant",
+    "paired",
+]
 
 
 @dataclass
@@ -199,8 +207,11 @@ def baseline_problem(jobs: list[Job], spec: list[str]) -> str | None:
     complete = [job for job in jobs if job.status == COMPLETE]
     if not spec or not complete:
         return None
-    choices = ", ".join(f"{key}={_override_text(value)}" for key in varying_keys(complete) or swept_keys(complete)
-                        for value in dict.fromkeys(_override_text(job.values[key]) for job in complete))
+    choices = ", ".join(
+        f"{key}={_override_text(value)}"
+        for key in varying_keys(complete) or swept_keys(complete)
+        for value in dict.fromkeys(_override_text(job.values[key]) for job in complete)
+    )
     choices = f"choose from {choices or 'the values of the swept keys'}, or none (no comparison)"
     try:
         wanted = {key: canonical(value) for key, value in _override_values(list(spec)).items()}

@@ -12,9 +12,25 @@ from sim.engine.records import OUTCOMES
 from sim.schema import HospitalConfig
 
 # the order of columns in visits.parquet; stage columns follow in pathway order
-LEADING = ["replication", "visit_id", "day", "weekday", "month", "arrival_time", "booked", "channel", "slot_time",
-           "department", "female", "age_group", "education", "in_warmup", "outcome", "departure_time",
-           "time_in_system"]
+LEADING = [
+    "replication",
+    "visit_id",
+    "day",
+    "weekday",
+    "month",
+    "arrival_time",
+    "booked",
+    "channel",
+    "slot_time",
+    "department",
+    "female",
+    "age_group",
+    "education",
+    "in_warmup",
+    "outcome",
+    "departure_time",
+    "time_in_system",
+]
 
 
 def _categorical(codes: np.ndarray, names) -> pd.Categorical:
@@ -47,16 +63,38 @@ def sessions_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> 
 
 
 # the order of columns in complaints.parquet
-COMPLAINT_COLUMNS = ["replication", "complaint_id", "visit_id", "doctor_id", "department", "visit_day", "time",
-                     "channel", "cause", "domain", "category", "severity", "probability", "handling_start",
-                     "resolved_time", "resolution_days", "within_target", "upheld"]
+COMPLAINT_COLUMNS = [
+    "replication",
+    "complaint_id",
+    "visit_id",
+    "doctor_id",
+    "department",
+    "visit_day",
+    "time",
+    "channel",
+    "cause",
+    "domain",
+    "category",
+    "severity",
+    "probability",
+    "handling_start",
+    "resolved_time",
+    "resolution_days",
+    "within_target",
+    "upheld",
+]
 
 
 def complaints_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
     """One row per complaint, categories as pandas categoricals (HCAT machine names)."""
     data = dict(columns)
     data["department"] = _categorical(data["department"], hospital.departments)
-    for name, labels in (("channel", hcat.CHANNELS), ("cause", hcat.CAUSES), ("domain", hcat.DOMAINS),
-                         ("category", hcat.CATEGORIES), ("severity", hcat.SEVERITIES)):
+    for name, labels in (
+        ("channel", hcat.CHANNELS),
+        ("cause", hcat.CAUSES),
+        ("domain", hcat.DOMAINS),
+        ("category", hcat.CATEGORIES),
+        ("severity", hcat.SEVERITIES),
+    ):
         data[name] = _categorical(data[name], labels)
     return pd.DataFrame({name: data[name] for name in COMPLAINT_COLUMNS})

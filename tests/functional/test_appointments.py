@@ -22,8 +22,11 @@ def test_booked_patients_present_at_their_slot_are_never_overtaken_by_walk_ins(f
     due = np.fmax(by_slot["slot_time"], by_slot["consultation_start"] - by_slot["wait_consultation"])
     checked = 0
     for (rep, doctor), group in by_slot.assign(due=due).groupby(["replication", "doctor_id"]):
-        calls = np.sort(walk_ins.loc[(walk_ins["replication"] == rep) & (walk_ins["doctor_id"] == doctor),
-                                     "consultation_start"].to_numpy())
+        calls = np.sort(
+            walk_ins.loc[
+                (walk_ins["replication"] == rep) & (walk_ins["doctor_id"] == doctor), "consultation_start"
+            ].to_numpy()
+        )
         # the first walk-in called strictly after the booked patient became due
         after = np.searchsorted(calls, group["due"].to_numpy() + 1e-9, side="left")
         has_next = after < len(calls)
@@ -73,32 +76,48 @@ BAD = [
     (["hospital.booking.booked_share=1.5"], ["hospital.booking.booked_share = 1.5", "between 0 and 1"]),
     (["hospital.booking.booked_share=-0.1"], ["hospital.booking.booked_share = -0.1", "between 0 and 1"]),
     (["hospital.booking.slots.overbooking=-0.2"], ["hospital.booking.slots.overbooking = -0.2", "between 0 (none)"]),
-    (["hospital.booking.slots.slots_per_session=40"],
-     ["hospital.booking.slots: 40 slot(s) of 7.5 min (300 min) do not fit",
-      "hospital.departments.internal_medicine.sessions[0] (8:00-12:00, 240 min)"]),
-    (["hospital.booking.slots.slot_length_min=300"],
-     ["hospital.booking.slots.slot_length_min = 300: longer than", "(8:00-12:00, 240 min): no slot fits"]),
+    (
+        ["hospital.booking.slots.slots_per_session=40"],
+        [
+            "hospital.booking.slots: 40 slot(s) of 7.5 min (300 min) do not fit",
+            "hospital.departments.internal_medicine.sessions[0] (8:00-12:00, 240 min)",
+        ],
+    ),
+    (
+        ["hospital.booking.slots.slot_length_min=300"],
+        ["hospital.booking.slots.slot_length_min = 300: longer than", "(8:00-12:00, 240 min): no slot fits"],
+    ),
     (["hospital.booking.slots.slot_length_min=0"], ["hospital.booking.slots.slot_length_min = 0.0", "> 0"]),
     (["hospital.booking.slots.rule=fifo"], ["hospital.booking.slots.rule = 'fifo'", "individual, bailey_welch, block"]),
     (["hospital.booking.slots.block_slots=0"], ["hospital.booking.slots.block_slots = 0", ">= 1"]),
     (["hospital.booking.slots.released_share=0"], ["released_share = 0 but booked_share = 0.35"]),
     (["hospital.booking.channels.online.share=0.8"], ["hospital.booking.channels.<name>.share", "sum to 1.2"]),
     (["hospital.booking.channels.online.no_show=1.2"], ["hospital.booking.channels.online.no_show = 1.2"]),
-    (["+hospital.booking.channels={wechat:{share:0.0}}"], ["hospital.booking.channels.wechat: unknown channel",
-                                                        "online, phone, onsite_booking"]),
+    (
+        ["+hospital.booking.channels={wechat:{share:0.0}}"],
+        ["hospital.booking.channels.wechat: unknown channel", "online, phone, onsite_booking"],
+    ),
     (["hospital.booking.punctuality.sd_min=-3"], ["hospital.booking.punctuality.sd_min = -3.0", ">= 0"]),
-    (["hospital.booking.punctuality.kind=weibull"], ["hospital.booking.punctuality.kind = 'weibull'",
-                                                     "normal, empirical"]),
+    (
+        ["hospital.booking.punctuality.kind=weibull"],
+        ["hospital.booking.punctuality.kind = 'weibull'", "normal, empirical"],
+    ),
     (["hospital.booking.punctuality.kind=empirical"], ["hospital.booking.punctuality.values is missing"]),
     (["hospital.booking.late_policy=never"], ["hospital.booking.late_policy = 'never'", "seen_when_free, walk_in"]),
     (["hospital.booking.early_arrivals=soon"], ["hospital.booking.early_arrivals = 'soon'"]),
     (["hospital.booking.late_grace_min=-5"], ["hospital.booking.late_grace_min = -5.0"]),
-    (["hospital.booking.elderly_priority=true", "hospital.booking.elderly_age_groups=[over_80]"],
-     ["elderly_age_groups contains ['over_80']", "under_40, 40_to_64, 65_plus"]),
-    (["+hospital.booking.department_slots={cardiology:{rule:block}}"],
-     ["hospital.booking.department_slots.cardiology: no such department"]),
-    (["+hospital.booking.department_slots={surgery:{slots_per_session:100}}"],
-     ["hospital.booking.department_slots.surgery: 100 slot(s)", "do not fit"]),
+    (
+        ["hospital.booking.elderly_priority=true", "hospital.booking.elderly_age_groups=[over_80]"],
+        ["elderly_age_groups contains ['over_80']", "under_40, 40_to_64, 65_plus"],
+    ),
+    (
+        ["+hospital.booking.department_slots={cardiology:{rule:block}}"],
+        ["hospital.booking.department_slots.cardiology: no such department"],
+    ),
+    (
+        ["+hospital.booking.department_slots={surgery:{slots_per_session:100}}"],
+        ["hospital.booking.department_slots.surgery: 100 slot(s)", "do not fit"],
+    ),
     (["hospital.booking.walk_in_mobile_payment_share=2"], ["walk_in_mobile_payment_share = 2.0"]),
 ]
 
@@ -110,8 +129,11 @@ def test_bad_booking_config_is_refused_with_a_clear_message(overrides, fragments
 
 def test_a_department_may_have_its_own_slot_template():
     """Surgery books individual 10-min slots; the others keep half-hour blocks."""
-    result = run("run.days=1", "run.replications=1",
-                 "+hospital.booking.department_slots={surgery:{rule:individual,slot_length_min:10}}")
+    result = run(
+        "run.days=1",
+        "run.replications=1",
+        "+hospital.booking.department_slots={surgery:{rule:individual,slot_length_min:10}}",
+    )
     booked = result.visits[result.visits["booked"]]
     minute = booked["slot_time"] % 1440
     from_session_start = np.where(minute < 810, minute - 480, minute - 810)  # sessions 8:00 and 13:30

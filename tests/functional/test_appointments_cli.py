@@ -14,10 +14,26 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_sweep_over_the_booked_share_and_plot_it(tmp_path):
     sweep = tmp_path / "sweep"
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "-m", "intervention=online_appointments", "hospital=teaching_demo",
-         "hospital.booking.booked_share=0.2,0.8", "run.days=2", "run.replications=2", "output.figures=false",
-         "output.save_visits=false", "output.progress=false", f"hydra.sweep.dir={sweep}"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "-m",
+            "intervention=online_appointments",
+            "hospital=teaching_demo",
+            "hospital.booking.booked_share=0.2,0.8",
+            "run.days=2",
+            "run.replications=2",
+            "output.figures=false",
+            "output.save_visits=false",
+            "output.progress=false",
+            f"hydra.sweep.dir={sweep}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     shares = {}
     for job in ("0", "1"):
@@ -30,8 +46,18 @@ def test_sweep_over_the_booked_share_and_plot_it(tmp_path):
     assert abs(shares[0.2]["booked_share"]["mean"] - 0.2) < 0.1
     assert abs(shares[0.8]["booked_share"]["mean"] - 0.8) < 0.1
     figure = tmp_path / "figure.png"
-    plot = subprocess.run([sys.executable, str(ROOT / "experiments" / "online_appointments" / "plot_sweep.py"),
-                           str(sweep), "--out", str(figure)], capture_output=True, text=True, timeout=120)
+    plot = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "experiments" / "online_appointments" / "plot_sweep.py"),
+            str(sweep),
+            "--out",
+            str(figure),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert plot.returncode == 0, plot.stderr
     assert figure.stat().st_size > 10_000
     assert "0.20" in plot.stdout and "0.80" in plot.stdout

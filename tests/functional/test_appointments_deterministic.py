@@ -16,8 +16,15 @@ from tests.functional.test_deterministic import clinic
 EIGHT = 8 * 60.0
 
 
-def booked_clinic(consultation=10.0, punctual=0.0, sessions=(("8:00", "9:00"),), booked_share=1.0, no_show=0.0,
-                  pre_registration=False, **slots) -> Config:
+def booked_clinic(
+    consultation=10.0,
+    punctual=0.0,
+    sessions=(("8:00", "9:00"),),
+    booked_share=1.0,
+    no_show=0.0,
+    pre_registration=False,
+    **slots,
+) -> Config:
     cfg = clinic(10.0, consultation, list(sessions))
     cfg.hospital.booking = BookingConfig(
         booked_share=booked_share,
@@ -143,8 +150,9 @@ def test_no_shows_leave_gaps_and_rows():
 def test_booked_patient_after_the_doctors_left_is_recorded_not_lost():
     """A patient 90 min late for the last slot reaches the queue after the doctor has
     gone home: outcome clinic_closed, and the day still ends."""
-    result, visits = simulate(booked_clinic(punctual=90.0, rule="individual", sessions=(("8:00", "8:30"),),
-                                            released_share=1.0))
+    result, visits = simulate(
+        booked_clinic(punctual=90.0, rule="individual", sessions=(("8:00", "8:30"),), released_share=1.0)
+    )
     # three slots (8:00, 8:10, 8:20); patients arrive at 9:30, 9:40, 9:50; the doctor left at 8:30
     booked = visits[visits["booked"]]
     assert (booked["outcome"] == "clinic_closed").all()

@@ -11,16 +11,25 @@ import pytest
 
 
 def run_cli(tmp_path, *overrides):
-    return subprocess.run([sys.executable, "-m", "sim", *overrides], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *overrides], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cli_writes_the_run_files(tmp_path):
     out = tmp_path / "run"
     proc = run_cli(tmp_path, "hospital=teaching_demo", "run.days=2", "run.replications=2", f"hydra.run.dir={out}")
     assert proc.returncode == 0, proc.stderr
-    for name in ("visits.parquet", "kpis.csv", "summary.json", "provenance.json", "config.yaml",
-                 "figures/waits_by_stage.png", "figures/waits_by_hour.png", ".hydra/config.yaml"):
+    for name in (
+        "visits.parquet",
+        "kpis.csv",
+        "summary.json",
+        "provenance.json",
+        "config.yaml",
+        "figures/waits_by_stage.png",
+        "figures/waits_by_hour.png",
+        ".hydra/config.yaml",
+    ):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["wait_consultation_mean_min"]) == {"mean", "ci_low", "ci_high", "n"}
@@ -48,8 +57,10 @@ def test_bad_config_exits_2_with_a_message_and_leaves_no_run_folder(tmp_path):
     """Found by our checks, after Hydra made the run directory: it is removed again."""
     proc = run_cli(tmp_path, "hospital=teaching_demo", "hospital.pharmacy.servers=0", "hospital.warmup_min=nan")
     assert proc.returncode == 2
-    assert proc.stderr.splitlines() == ["hospital-sim: invalid configuration:",
-                                        "  - hospital.warmup_min = nan: must be a finite number"]
+    assert proc.stderr.splitlines() == [
+        "hospital-sim: invalid configuration:",
+        "  - hospital.warmup_min = nan: must be a finite number",
+    ]
     assert run_folders(tmp_path) == []
 
 
@@ -60,22 +71,35 @@ def test_error_hydra_raises_exits_2_in_the_same_format(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.splitlines() == [
         "hospital-sim: invalid configuration:",
-        "  - hospital.pharmacy.windows: no such setting; settings of hospital.pharmacy: servers, service, opens"]
+        "  - hospital.pharmacy.windows: no such setting; settings of hospital.pharmacy: servers, service, opens",
+    ]
     assert run_folders(tmp_path) == []
 
 
-@pytest.mark.parametrize("setting, problem", [
-    ("output.dir={file}", "output.dir = {file}: cannot be used as the output directory: it is a file, not a "
-                          "directory"),
-    ("hydra.run.dir={file}/run", "hydra.run.dir = {file}/run: cannot be used as the output directory: {file} is a "
-                                 "file, not a directory"),
-    pytest.param("output.dir=/sys/hospital-sim", "output.dir = /sys/hospital-sim: cannot be used as the output "
-                                                 "directory: cannot create it (Operation not permitted)",
-                 marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/sys is Linux's")),
-    pytest.param("output.dir={locked}", "output.dir = {locked}: cannot be used as the output directory: cannot "
-                                        "write in it (Permission denied)",
-                 marks=pytest.mark.skipif(getattr(os, "geteuid", lambda: 1)() == 0, reason="root may write anywhere")),
-])
+@pytest.mark.parametrize(
+    "setting, problem",
+    [
+        (
+            "output.dir={file}",
+            "output.dir = {file}: cannot be used as the output directory: it is a file, not a directory",
+        ),
+        (
+            "hydra.run.dir={file}/run",
+            "hydra.run.dir = {file}/run: cannot be used as the output directory: {file} is a file, not a directory",
+        ),
+        pytest.param(
+            "output.dir=/sys/hospital-sim",
+            "output.dir = /sys/hospital-sim: cannot be used as the output "
+            "directory: cannot create it (Operation not permitted)",
+            marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/sys is Linux's"),
+        ),
+        pytest.param(
+            "output.dir={locked}",
+            "output.dir = {locked}: cannot be used as the output directory: cannot write in it (Permission denied)",
+            marks=pytest.mark.skipif(getattr(os, "geteuid", lambda: 1)() == 0, reason="root may write anywhere"),
+        ),
+    ],
+)
 def test_output_directory_that_cannot_be_written_is_refused_before_running(tmp_path, setting, problem):
     file = tmp_path / "a_file"
     file.write_text("not a directory")
@@ -122,13 +146,26 @@ def test_console_scripts_work_from_any_directory(tmp_path):
     must find conf/ by an absolute path (it used to fail with "Primary config module
     'conf' not found" from every directory); `hospital-sim-report` rewrites the report."""
     out = tmp_path / "run"
-    proc = subprocess.run([*console_script("hospital-sim"), "hospital=teaching_demo", "run.days=1",
-                           "run.replications=1", "output.figures=false", "output.print_kpis=false",
-                           f"hydra.run.dir={out}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            *console_script("hospital-sim"),
+            "hospital=teaching_demo",
+            "run.days=1",
+            "run.replications=1",
+            "output.figures=false",
+            "output.print_kpis=false",
+            f"hydra.run.dir={out}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (out / "complete.json").is_file() and (out / "visits.parquet").is_file()
     (out / "report.html").unlink()
-    report = subprocess.run([*console_script("hospital-sim-report"), str(out)], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=300)
+    report = subprocess.run(
+        [*console_script("hospital-sim-report"), str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert report.returncode == 0, report.stderr
     assert (out / "report.html").is_file()

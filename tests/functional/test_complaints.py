@@ -15,12 +15,20 @@ from tests.functional.test_extremes import PLENTY
 
 DEMO = ["hospital=teaching_demo", "run.days=3", "run.replications=2"]
 # identical doctors: removing one then only changes congestion, not which doctors patients see
-IDENTICAL_DOCTORS = ["hospital.complaints.communication.skill_sd=0",
-                     "hospital.complaints.communication.doctor_propensity_sd=0"]
+IDENTICAL_DOCTORS = [
+    "hospital.complaints.communication.skill_sd=0",
+    "hospital.complaints.communication.doctor_propensity_sd=0",
+]
 # many complaints, so that every cause occurs
-LOUD = ["hospital=teaching_demo", "run.days=8", "run.replications=2", "hospital.arrivals.daily_volume=200",
-        "hospital.complaints.base_per_1000_visits=10", "hospital.complaints.clinical.quality_probability=0.05",
-        "hospital.complaints.clinical.safety_probability=0.03"]
+LOUD = [
+    "hospital=teaching_demo",
+    "run.days=8",
+    "run.replications=2",
+    "hospital.arrivals.daily_volume=200",
+    "hospital.complaints.base_per_1000_visits=10",
+    "hospital.complaints.clinical.quality_probability=0.05",
+    "hospital.complaints.clinical.safety_probability=0.03",
+]
 FLOW = ["arrival_time", "department", "doctor_id", "consultation_start", "departure_time", "outcome"]
 
 
@@ -49,7 +57,7 @@ def test_communication_training_lowers_the_odds_by_the_configured_ratio(demo):
     below = demo.visits["communication_quality"] < perfect - 0.5
     assert below.mean() > 0.5
     odds_ratio = (p / (1 - p) / (p0 / (1 - p0)))[below]
-    np.testing.assert_allclose(odds_ratio, 1.4 ** -0.25, rtol=1e-9)
+    np.testing.assert_allclose(odds_ratio, 1.4**-0.25, rtol=1e-9)
     assert (expected(better) < expected(demo)).all()
 
 
@@ -75,8 +83,9 @@ def test_interventions_combine_and_add_up(demo):
 def test_lower_skill_raises_every_consulted_visits_risk(demo):
     worse = run(*DEMO, "hospital.complaints.communication.skill_mean=-1")
     consulted = demo.visits["doctor_id"] >= 0
-    assert (worse.visits.loc[consulted, "complaint_probability"]
-            > demo.visits.loc[consulted, "complaint_probability"]).all()
+    assert (
+        worse.visits.loc[consulted, "complaint_probability"] > demo.visits.loc[consulted, "complaint_probability"]
+    ).all()
     assert (expected(worse) > expected(demo)).all()
 
 
@@ -96,25 +105,38 @@ def test_a_perfect_visit_carries_the_base_rate_only():
     """No waits (unlimited capacity), perfect communication, no clinical events,
     identical doctors: every visit's probability is the base rate times its patient
     factors, and every complaint is a background one."""
-    perfect = run(*PLENTY, "hospital.complaints.communication.skill_sd=0",
-                  "hospital.complaints.communication.skill_mean=10", "hospital.complaints.communication.doctor_propensity_sd=0",
-                  "hospital.complaints.clinical.quality_probability=0", "hospital.complaints.clinical.safety_probability=0",
-                  "hospital.complaints.base_per_1000_visits=50")
+    perfect = run(
+        *PLENTY,
+        "hospital.complaints.communication.skill_sd=0",
+        "hospital.complaints.communication.skill_mean=10",
+        "hospital.complaints.communication.doctor_propensity_sd=0",
+        "hospital.complaints.clinical.quality_probability=0",
+        "hospital.complaints.clinical.safety_probability=0",
+        "hospital.complaints.base_per_1000_visits=50",
+    )
     visits = perfect.visits
     assert (visits["perceived_excess_wait_min"] == 0).all() and (visits["crowding_per_server"] == 0).all()
     hospital = perfect.config.hospital
-    columns = {"female": visits["female"].to_numpy(), "age_group": visits["age_group"].cat.codes.to_numpy(),
-               "education": visits["education"].cat.codes.to_numpy()}
+    columns = {
+        "female": visits["female"].to_numpy(),
+        "age_group": visits["age_group"].cat.codes.to_numpy(),
+        "education": visits["education"].cat.codes.to_numpy(),
+    }
     base = expit(logit(0.05) + patient_log_odds(columns, hospital))
     np.testing.assert_allclose(visits["complaint_probability"], base, rtol=1e-12)
     assert len(perfect.complaints) > 0 and (perfect.complaints["cause"] == "background").all()
     # and without patient factors, exactly the configured base rate
-    plain = run(*PLENTY, "hospital.complaints.communication.skill_sd=0", "hospital.complaints.communication.skill_mean=10",
-                "hospital.complaints.communication.doctor_propensity_sd=0",
-                "hospital.complaints.clinical.quality_probability=0", "hospital.complaints.clinical.safety_probability=0",
-                "hospital.complaints.patients.female_odds_ratio=1",
-                "hospital.complaints.patients.age_group_odds_ratio={under_40:1,40_to_64:1,65_plus:1}",
-                "hospital.complaints.patients.education_odds_ratio={basic:1,secondary:1,tertiary:1}")
+    plain = run(
+        *PLENTY,
+        "hospital.complaints.communication.skill_sd=0",
+        "hospital.complaints.communication.skill_mean=10",
+        "hospital.complaints.communication.doctor_propensity_sd=0",
+        "hospital.complaints.clinical.quality_probability=0",
+        "hospital.complaints.clinical.safety_probability=0",
+        "hospital.complaints.patients.female_odds_ratio=1",
+        "hospital.complaints.patients.age_group_odds_ratio={under_40:1,40_to_64:1,65_plus:1}",
+        "hospital.complaints.patients.education_odds_ratio={basic:1,secondary:1,tertiary:1}",
+    )
     base_rate = plain.config.hospital.complaints.base_per_1000_visits  # the default, not overridden
     np.testing.assert_allclose(plain.visits["complaint_probability"], base_rate / 1000, rtol=1e-12)
     assert plain.kpis["expected_complaints_per_1000_visits"].to_numpy() == pytest.approx(base_rate)
@@ -176,14 +198,37 @@ def test_complaints_are_made_during_or_after_the_visit(loud):
 def test_run_files_and_kpis(demo, tmp_path):
     demo.save(tmp_path, figures=True)
     table = pd.read_parquet(tmp_path / "complaints.parquet")
-    assert list(table.columns) == ["replication", "complaint_id", "visit_id", "doctor_id", "department", "visit_day",
-                                   "time", "channel", "cause", "domain", "category", "severity", "probability",
-                                   "handling_start", "resolved_time", "resolution_days", "within_target", "upheld"]
+    assert list(table.columns) == [
+        "replication",
+        "complaint_id",
+        "visit_id",
+        "doctor_id",
+        "department",
+        "visit_day",
+        "time",
+        "channel",
+        "cause",
+        "domain",
+        "category",
+        "severity",
+        "probability",
+        "handling_start",
+        "resolved_time",
+        "resolution_days",
+        "within_target",
+        "upheld",
+    ]
     for name in ("complaints_by_domain", "complaints_by_hour", "complaints_by_month", "complaints_lorenz"):
         assert (tmp_path / "figures" / f"{name}.png").is_file()
     visits = pd.read_parquet(tmp_path / "visits.parquet")
-    for column in ("perceived_excess_wait_min", "crowding_per_server", "communication_quality", "clinical_event",
-                   "complaint_probability", "complaint"):
+    for column in (
+        "perceived_excess_wait_min",
+        "crowding_per_server",
+        "communication_quality",
+        "clinical_event",
+        "complaint_probability",
+        "complaint",
+    ):
         assert column in visits.columns
 
 

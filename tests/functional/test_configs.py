@@ -17,8 +17,13 @@ OPTIONS = [
 
 
 def test_config_groups_exist():
-    assert {"hospital=general_hospital", "hospital=teaching_demo", "hospital=validation_mmc",
-            "hospital=validation_network", "intervention=none"} <= set(OPTIONS)
+    assert {
+        "hospital=general_hospital",
+        "hospital=teaching_demo",
+        "hospital=validation_mmc",
+        "hospital=validation_network",
+        "intervention=none",
+    } <= set(OPTIONS)
 
 
 @pytest.mark.parametrize("option", OPTIONS)
@@ -40,25 +45,40 @@ BAD = [
     (["hospital.pharmacy.servers=0"], ["hospital.pharmacy.servers = 0", "integer >= 1"]),
     (["hospital.exams.lab.servers=-2"], ["hospital.exams.lab.servers = -2", "integer >= 1"]),
     (["hospital.departments.surgery.doctors=0"], ["hospital.departments.surgery.doctors = 0", "at least 1 doctor"]),
-    (["hospital.departments.surgery.prescription_probability=1.5"],
-     ["hospital.departments.surgery.prescription_probability = 1.5", "between 0 and 1"]),
-    (["hospital.departments.surgery.exam_probability.lab=-0.1"],
-     ["hospital.departments.surgery.exam_probability.lab = -0.1", "between 0 and 1"]),
+    (
+        ["hospital.departments.surgery.prescription_probability=1.5"],
+        ["hospital.departments.surgery.prescription_probability = 1.5", "between 0 and 1"],
+    ),
+    (
+        ["hospital.departments.surgery.exam_probability.lab=-0.1"],
+        ["hospital.departments.surgery.exam_probability.lab = -0.1", "between 0 and 1"],
+    ),
     (["hospital.patients.female_share=2"], ["hospital.patients.female_share = 2.0", "between 0 and 1"]),
     (["hospital.departments.surgery.share=0.5"], ["hospital.departments.<name>.share", "sum to 1.35", "must sum to 1"]),
     (["hospital.patients.education.basic=0.9"], ["hospital.patients.education", "must sum to 1"]),
-    (["hospital.departments.surgery.sessions=[{start:'12:00',end:'8:00'}]"],
-     ["hospital.departments.surgery.sessions[0]", "ends at 8:00, not after it starts at 12:00"]),
+    (
+        ["hospital.departments.surgery.sessions=[{start:'12:00',end:'8:00'}]"],
+        ["hospital.departments.surgery.sessions[0]", "ends at 8:00, not after it starts at 12:00"],
+    ),
     (["hospital.departments.surgery.sessions=[]"], ["hospital.departments.surgery.sessions is empty"]),
     (["hospital.registration.closes=6:00"], ["hospital.registration", "closes (6:00) must be after opens (7:00)"]),
     (["hospital.registration.opens=7h"], ["hospital.registration.opens", "'7h' is not a time of day"]),
-    (["hospital=teaching_demo", "~hospital.departments.internal_medicine", "~hospital.departments.surgery"],
-     ["hospital.departments is empty"]),
-    (["hospital.departments.surgery.assignment=lottery"],
-     ["hospital.departments.surgery.assignment = 'lottery'", "pooled, shortest_queue, random"]),
-    (["+hospital.departments.surgery.exam_probability.mri=0.1"],
-     ["hospital.departments.surgery.exam_probability.mri: no such exam", "lab, imaging"]),
-    (["hospital.pharmacy.service.kind=weibull"], ["hospital.pharmacy.service.kind = 'weibull'", "allowed: exponential"]),
+    (
+        ["hospital=teaching_demo", "~hospital.departments.internal_medicine", "~hospital.departments.surgery"],
+        ["hospital.departments is empty"],
+    ),
+    (
+        ["hospital.departments.surgery.assignment=lottery"],
+        ["hospital.departments.surgery.assignment = 'lottery'", "pooled, shortest_queue, random"],
+    ),
+    (
+        ["+hospital.departments.surgery.exam_probability.mri=0.1"],
+        ["hospital.departments.surgery.exam_probability.mri: no such exam", "lab, imaging"],
+    ),
+    (
+        ["hospital.pharmacy.service.kind=weibull"],
+        ["hospital.pharmacy.service.kind = 'weibull'", "allowed: exponential"],
+    ),
     (["hospital.arrivals.hourly_profile=[1,2,3]"], ["hospital.arrivals.hourly_profile has 3 values", "exactly 24"]),
     (["hospital.arrivals.open_weekdays=[0,7]"], ["open_weekdays contains [7]", "0 (Monday) to 6 (Sunday)"]),
     (["run.days=0"], ["run.days = 0", "integer >= 1"]),

@@ -24,37 +24,70 @@ def fixed(value: float) -> Distribution:
     return Distribution(kind="fixed", value=value)
 
 
-def clinic(interval: float, consultation: float, sessions, opens="8:00", closes="9:00", exam_probability=None,
-           prescription_probability=0.0, days=1, doctors=1, assignment="pooled", review_priority=False,
-           result_delay=20.0, **extra) -> Config:
+def clinic(
+    interval: float,
+    consultation: float,
+    sessions,
+    opens="8:00",
+    closes="9:00",
+    exam_probability=None,
+    prescription_probability=0.0,
+    days=1,
+    doctors=1,
+    assignment="pooled",
+    review_priority=False,
+    result_delay=20.0,
+    **extra,
+) -> Config:
     hospital = HospitalConfig(
         name="deterministic",
         arrivals=ArrivalsConfig(interval_min=interval),
-        registration=RegistrationConfig(servers=1, opens=opens, closes=closes, service=fixed(extra.get("registration", 0.0))),
-        departments={"clinic": DepartmentConfig(
-            share=1.0, doctors=doctors, assignment=assignment, sessions=[Session(s, e) for s, e in sessions],
-            consultation=fixed(consultation), review=fixed(extra.get("review", 2.0)),
-            exam_probability=exam_probability or {}, prescription_probability=prescription_probability)},
+        registration=RegistrationConfig(
+            servers=1, opens=opens, closes=closes, service=fixed(extra.get("registration", 0.0))
+        ),
+        departments={
+            "clinic": DepartmentConfig(
+                share=1.0,
+                doctors=doctors,
+                assignment=assignment,
+                sessions=[Session(s, e) for s, e in sessions],
+                consultation=fixed(consultation),
+                review=fixed(extra.get("review", 2.0)),
+                exam_probability=exam_probability or {},
+                prescription_probability=prescription_probability,
+            )
+        },
         consultation_queue=ConsultationQueueConfig(review_priority=review_priority),
         exams={"lab": ExamConfig(servers=1, service=fixed(3.0), result_delay=fixed(result_delay), opens="0:00")},
         cashier=StationConfig(servers=1, service=fixed(1.0), opens="0:00"),
         pharmacy=StationConfig(servers=1, service=fixed(2.0), opens="0:00"),
     )
-    return Config(hospital=hospital, run=RunConfig(days=days, replications=1, start_date="2026-03-02"),
-                  output=OutputConfig(progress=False))
+    return Config(
+        hospital=hospital,
+        run=RunConfig(days=days, replications=1, start_date="2026-03-02"),
+        output=OutputConfig(progress=False),
+    )
 
 
 def test_whole_pathway_one_patient_at_a_time():
     """A patient every 20 min, every stage fixed and no overlap between patients:
     arrive t, register [t, t+2], consult [t+2, t+7], pay [t+7, t+8], lab [t+8, t+11],
     results at t+31, review [t+31, t+33], pay [t+33, t+34], pharmacy [t+34, t+36]."""
-    cfg = clinic(20.0, 5.0, [("8:00", "12:00")], exam_probability={"lab": 1.0}, prescription_probability=1.0,
-                 registration=2.0)
+    cfg = clinic(
+        20.0, 5.0, [("8:00", "12:00")], exam_probability={"lab": 1.0}, prescription_probability=1.0, registration=2.0
+    )
     visits = sim.simulate(cfg).visits
     t = visits["arrival_time"].to_numpy()
     assert np.array_equal(t, 480.0 + 20.0 * np.arange(3))  # 8:00, 8:20, 8:40
-    expected = {"registration": (0, 2), "consultation": (2, 7), "exam_payment": (7, 8), "lab": (8, 11),
-                "review": (31, 33), "payment": (33, 34), "pharmacy": (34, 36)}
+    expected = {
+        "registration": (0, 2),
+        "consultation": (2, 7),
+        "exam_payment": (7, 8),
+        "lab": (8, 11),
+        "review": (31, 33),
+        "payment": (33, 34),
+        "pharmacy": (34, 36),
+    }
     for stage, (start, end) in expected.items():
         np.testing.assert_allclose(visits[f"{stage}_start"] - t, start, err_msg=stage)
         np.testing.assert_allclose(visits[f"{stage}_end"] - t, end, err_msg=stage)
@@ -85,8 +118,7 @@ def test_session_end_and_next_session():
     9:10 and 9:20 wait for the 10:00 session."""
     result = sim.simulate(clinic(10.0, 15.0, [("8:00", "9:00"), ("10:00", "11:00")], closes="9:30"))
     visits = result.visits
-    np.testing.assert_allclose(visits["consultation_start"] / 60 - 8,
-                               [0, 0.25, 0.5, 0.75, 1.0, 1.25, 2.0, 2.25, 2.5])
+    np.testing.assert_allclose(visits["consultation_start"] / 60 - 8, [0, 0.25, 0.5, 0.75, 1.0, 1.25, 2.0, 2.25, 2.5])
     np.testing.assert_allclose(visits["wait_consultation"], [0, 5, 10, 15, 20, 25, 60, 65, 70])
     sessions = result.doctor_sessions
     np.testing.assert_allclose(sessions["overtime_min"], [30.0, 0.0])
@@ -117,8 +149,17 @@ def test_walk_ins_waiting_at_the_bell_are_seen_in_overtime_before_reviews_return
     owed overtime (12:10-12:30, 12:30-12:50). The 11:10 patient's review returns at
     12:05, after the bell, and does not take their place: it waits for 13:30 with the
     other reviews, which are then called first, in the order they returned."""
-    cfg = clinic(10.0, 20.0, [("8:00", "12:00"), ("13:30", "17:00")], opens="11:10", closes="11:55",
-                 exam_probability={"lab": 1.0}, review=5.0, review_priority=True, result_delay=31.0)
+    cfg = clinic(
+        10.0,
+        20.0,
+        [("8:00", "12:00"), ("13:30", "17:00")],
+        opens="11:10",
+        closes="11:55",
+        exam_probability={"lab": 1.0},
+        review=5.0,
+        review_priority=True,
+        result_delay=31.0,
+    )
     result = sim.simulate(cfg)
     visits = result.visits
     np.testing.assert_allclose(visits["arrival_time"] / 60, 11 + np.arange(1, 6) / 6)

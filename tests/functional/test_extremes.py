@@ -7,12 +7,21 @@ from sim.engine.records import stage_names
 from tests.conftest import run
 
 PLENTY = [
-    "hospital=teaching_demo", "run.days=2", "run.replications=2",
-    "hospital.registration.servers=1000", "hospital.cashier.servers=1000", "hospital.pharmacy.servers=1000",
-    "hospital.exams.lab.servers=1000", "hospital.exams.imaging.servers=1000",
-    "hospital.cashier.opens=0:00", "hospital.pharmacy.opens=0:00", "hospital.registration.opens=0:00",
-    "hospital.exams.lab.opens=0:00", "hospital.exams.imaging.opens=0:00",
-    "hospital.departments.internal_medicine.doctors=500", "hospital.departments.surgery.doctors=500",
+    "hospital=teaching_demo",
+    "run.days=2",
+    "run.replications=2",
+    "hospital.registration.servers=1000",
+    "hospital.cashier.servers=1000",
+    "hospital.pharmacy.servers=1000",
+    "hospital.exams.lab.servers=1000",
+    "hospital.exams.imaging.servers=1000",
+    "hospital.cashier.opens=0:00",
+    "hospital.pharmacy.opens=0:00",
+    "hospital.registration.opens=0:00",
+    "hospital.exams.lab.opens=0:00",
+    "hospital.exams.imaging.opens=0:00",
+    "hospital.departments.internal_medicine.doctors=500",
+    "hospital.departments.surgery.doctors=500",
     "hospital.departments.internal_medicine.sessions=[{start:'0:00',end:'24:00'}]",
     "hospital.departments.surgery.sessions=[{start:'0:00',end:'24:00'}]",
     "hospital.consultation_queue.review_same_doctor=false",
@@ -42,8 +51,13 @@ def test_zero_volume_runs_and_reports_no_visits():
 def test_overload_is_finished_in_overtime_not_dropped():
     """Four times the usual demand, nobody gives up: every registered patient is still
     seen, every doctor works past the end of the last session, and doctors hurry."""
-    result = run("hospital=teaching_demo", "run.days=1", "run.replications=1", "hospital.patience.enabled=false",
-                 "hospital.arrivals.daily_volume=600")
+    result = run(
+        "hospital=teaching_demo",
+        "run.days=1",
+        "run.replications=1",
+        "hospital.patience.enabled=false",
+        "hospital.arrivals.daily_volume=600",
+    )
     visits = result.visits
     came = visits["outcome"] != "no_show"
     assert came.sum() > 500

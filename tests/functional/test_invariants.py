@@ -21,8 +21,13 @@ def result(request):
 
 def test_every_arrival_is_accounted_for(result):
     visits = result.visits
-    assert set(visits["outcome"].unique()) <= {"completed", "left_without_being_seen", "review_deferred", "no_show",
-                                               "clinic_closed"}
+    assert set(visits["outcome"].unique()) <= {
+        "completed",
+        "left_without_being_seen",
+        "review_deferred",
+        "no_show",
+        "clinic_closed",
+    }
     came = visits[visits["outcome"] != "no_show"]
     # terminating days: everybody who came has left by the end of the day
     assert came["departure_time"].notna().all()

@@ -21,9 +21,20 @@ from sim.streams import Streams
 
 @pytest.mark.parametrize("hospital", ["teaching_demo", "general_hospital", "validation_mmc", "validation_network"])
 def test_config_yaml_is_what_omegaconf_writes(hospital):
-    interventions = "intervention=[" + ",".join(["communication_training", "queue_information",
-                                                  "complaint_office_staffing", "self_service_kiosks",
-                                                  "mobile_payment", "online_appointments"]) + "]"
+    interventions = (
+        "intervention=["
+        + ",".join(
+            [
+                "communication_training",
+                "queue_information",
+                "complaint_office_staffing",
+                "self_service_kiosks",
+                "mobile_payment",
+                "online_appointments",
+            ]
+        )
+        + "]"
+    )
     for overrides in ([f"hospital={hospital}"], [f"hospital={hospital}", interventions]):
         typed = to_typed(sim.compose(overrides))
         assert config_to_yaml(typed) == OmegaConf.to_yaml(OmegaConf.structured(typed))
@@ -54,8 +65,10 @@ def test_complaints_day_by_day_equal_the_model_on_the_whole_replication():
 
 def test_config_digest_is_that_of_omegaconfs_container():
     """Sweeps recognise complete jobs by this digest: it must not change with the faster way."""
-    for overrides in (["hospital=teaching_demo"], ["hospital=general_hospital", "run.replications=auto",
-                                                   "intervention=[online_appointments,mobile_payment]"]):
+    for overrides in (
+        ["hospital=teaching_demo"],
+        ["hospital=general_hospital", "run.replications=auto", "intervention=[online_appointments,mobile_payment]"],
+    ):
         typed = to_typed(sim.compose(overrides))
         data = OmegaConf.to_container(OmegaConf.structured(typed))
         for key in sweep.NOT_RESULTS:

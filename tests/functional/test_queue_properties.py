@@ -30,8 +30,9 @@ from tests.queue_invariants import (
 
 @cache
 def _demo() -> Config:
-    return to_typed(sim.compose(["hospital=teaching_demo", "run.days=1", "run.replications=1",
-                                 "output.progress=false"]))
+    return to_typed(
+        sim.compose(["hospital=teaching_demo", "run.days=1", "run.replications=1", "output.progress=false"])
+    )
 
 
 def _clock(minutes: int) -> str:
@@ -60,10 +61,10 @@ def clinics(draw, min_sessions: int = 1, traceable_queues: bool = False) -> Conf
         if traceable_queues and department.assignment != "pooled":
             department.doctors = 1
         department.sessions = list(sessions)
-        department.consultation = Distribution(kind="lognormal", median=draw(st.sampled_from([4.0, 7.0])),
-                                               sigma=0.6)
-    hospital.exams["lab"].result_delay = Distribution(kind="lognormal", median=draw(st.sampled_from([15.0, 60.0])),
-                                                      sigma=0.4)
+        department.consultation = Distribution(kind="lognormal", median=draw(st.sampled_from([4.0, 7.0])), sigma=0.6)
+    hospital.exams["lab"].result_delay = Distribution(
+        kind="lognormal", median=draw(st.sampled_from([15.0, 60.0])), sigma=0.4
+    )
     hospital.patience.enabled = draw(st.booleans())
     hospital.patience.distribution = Distribution(kind="gamma", mean=draw(st.sampled_from([30.0, 90.0])), cv=0.5)
     rules = hospital.consultation_queue

@@ -40,8 +40,12 @@ def test_kiosks_shorten_the_wait_at_registration_without_touching_the_rest(basel
 def test_every_registration_with_kiosk_share_one_takes_the_kiosk_time():
     """With every registering patient at a kiosk of fixed 0.25-min service, each
     registration lasts exactly 0.25 min."""
-    result = run(*DEMO, "hospital.registration.kiosks=3", "hospital.registration.kiosk_share=1",
-                 "hospital.registration.kiosk_service={kind:fixed,value:0.25}")
+    result = run(
+        *DEMO,
+        "hospital.registration.kiosks=3",
+        "hospital.registration.kiosk_share=1",
+        "hospital.registration.kiosk_service={kind:fixed,value:0.25}",
+    )
     registered = result.visits[result.visits["registration_start"].notna()]
     assert registered["kiosk"].all()
     np.testing.assert_allclose(registered["registration_end"] - registered["registration_start"], 0.25)
@@ -57,12 +61,20 @@ def test_mobile_payment_empties_the_cashier_queue_for_those_who_use_it(baseline)
     assert (mobile.kpis["wait_payment_mean_min"] < baseline.kpis["wait_payment_mean_min"]).all()
 
 
-@pytest.mark.parametrize("overrides, fragment", [
-    (["hospital.registration.kiosk_share=0.5"], "hospital.registration.kiosk_share = 0.5: needs hospital.registration.kiosks >= 1"),
-    (["hospital.registration.kiosks=-1"], "hospital.registration.kiosks = -1: must be an integer >= 0"),
-    (["hospital.registration.kiosks=2", "hospital.registration.kiosk_share=1.5"],
-     "hospital.registration.kiosk_share = 1.5: a probability must be between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "overrides, fragment",
+    [
+        (
+            ["hospital.registration.kiosk_share=0.5"],
+            "hospital.registration.kiosk_share = 0.5: needs hospital.registration.kiosks >= 1",
+        ),
+        (["hospital.registration.kiosks=-1"], "hospital.registration.kiosks = -1: must be an integer >= 0"),
+        (
+            ["hospital.registration.kiosks=2", "hospital.registration.kiosk_share=1.5"],
+            "hospital.registration.kiosk_share = 1.5: a probability must be between 0 and 1",
+        ),
+    ],
+)
 def test_bad_kiosk_settings_are_refused(overrides, fragment):
     with pytest.raises(ConfigError, match="kiosk") as error:
         to_typed(sim.compose(overrides))

@@ -64,5 +64,10 @@ def test_save_leaves_no_file_of_an_earlier_run(tmp_path):
     kept.save(out, figures=False, save_visits=False)
     assert not (out / "visits.parquet").exists() and not (out / "doctor_sessions.parquet").exists()
     assert (out / "kpis.csv").is_file() and not (out / run_files.MARKER).exists()
-    assert sorted(p.name for p in out.iterdir()) == ["complaints.parquet", "config.yaml", "kpis.csv",
-                                                     "provenance.json", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "complaints.parquet",
+        "config.yaml",
+        "kpis.csv",
+        "provenance.json",
+        "summary.json",
+    ]

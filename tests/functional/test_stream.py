@@ -26,19 +26,40 @@ from tests.conftest import run
 
 BIN_MIN = 1 / WaitHistogram.BINS_PER_MIN
 # means over visits or sessions: sums of days, added in another order
-ROUNDED = {"time_in_system_mean_min", "punctuality_mean_min", "wait_booked_from_slot_mean_min",
-           "wait_walk_in_mean_min", "wait_doctor_mean_min", "doctor_utilisation", "doctor_overtime_per_day_min",
-           "last_doctor_leaves_clock_min", "doctor_idle_per_session_min", "doctor_overtime_per_session_min",
-           "expected_complaints_per_1000_visits", "expected_complaints_clinical_share",
-           "expected_complaints_management_share", "expected_complaints_relationships_share"}
+ROUNDED = {
+    "time_in_system_mean_min",
+    "punctuality_mean_min",
+    "wait_booked_from_slot_mean_min",
+    "wait_walk_in_mean_min",
+    "wait_doctor_mean_min",
+    "doctor_utilisation",
+    "doctor_overtime_per_day_min",
+    "last_doctor_leaves_clock_min",
+    "doctor_idle_per_session_min",
+    "doctor_overtime_per_session_min",
+    "expected_complaints_per_1000_visits",
+    "expected_complaints_clinical_share",
+    "expected_complaints_management_share",
+    "expected_complaints_relationships_share",
+}
 PERCENTILE = "wait_consultation_p90_min"
 
 # teaching_demo with bookings, patience and a high complaint rate; replications on two workers
-DEMO = ["hospital=teaching_demo", "run.days=5", "run.replications=3", "run.jobs=2",
-        "hospital.complaints.base_per_1000_visits=30"]
+DEMO = [
+    "hospital=teaching_demo",
+    "run.days=5",
+    "run.replications=3",
+    "run.jobs=2",
+    "hospital.complaints.base_per_1000_visits=30",
+]
 # a warm-up, pooled doctors, no bookings
-NETWORK = ["hospital=validation_network", "run.replications=2", "hospital.registration.closes=40:00",
-           "hospital.departments.clinic.sessions=[{start:'0:00',end:'40:00'}]", "hospital.warmup_min=300"]
+NETWORK = [
+    "hospital=validation_network",
+    "run.replications=2",
+    "hospital.registration.closes=40:00",
+    "hospital.departments.clinic.sessions=[{start:'0:00',end:'40:00'}]",
+    "hospital.warmup_min=300",
+]
 
 
 def assert_same_kpis(kept: pd.DataFrame, streamed: pd.DataFrame) -> None:
@@ -87,11 +108,17 @@ def test_streaming_visits_needs_a_directory():
 
 
 def test_a_streamed_result_saved_elsewhere_copies_its_tables(tmp_path):
-    streamed = run("hospital=teaching_demo", "run.days=2", "run.replications=1", "output.stream=true",
-                   f"output.dir={tmp_path / 'first'}")
+    streamed = run(
+        "hospital=teaching_demo",
+        "run.days=2",
+        "run.replications=1",
+        "output.stream=true",
+        f"output.dir={tmp_path / 'first'}",
+    )
     streamed.save(tmp_path / "second", figures=False)
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "second" / "visits.parquet"),
-                                  pd.read_parquet(tmp_path / "first" / "visits.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "second" / "visits.parquet"), pd.read_parquet(tmp_path / "first" / "visits.parquet")
+    )
 
 
 def test_a_streamed_run_replaces_the_tables_of_an_earlier_one(tmp_path):
@@ -106,14 +133,32 @@ def test_a_streamed_run_replaces_the_tables_of_an_earlier_one(tmp_path):
 
 def test_cli_stream_writes_the_run_files(tmp_path):
     out = tmp_path / "run"
-    proc = subprocess.run([sys.executable, "-m", "sim", "hospital=teaching_demo", "run.days=2", "run.replications=2",
-                           "output.stream=true", f"hydra.run.dir={out}"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "hospital=teaching_demo",
+            "run.days=2",
+            "run.replications=2",
+            "output.stream=true",
+            f"hydra.run.dir={out}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     for name in ("visits.parquet", "doctor_sessions.parquet"):
         assert (out / name).is_dir() and any((out / name).glob("*.parquet")), name
-    for name in ("complaints.parquet", "summary.json", "report.html", "figures/waits_by_hour.png",
-                 "figures/complaints_lorenz.png"):
+    for name in (
+        "complaints.parquet",
+        "summary.json",
+        "report.html",
+        "figures/waits_by_hour.png",
+        "figures/complaints_lorenz.png",
+    ):
         assert (out / name).is_file(), name
     assert pd.read_parquet(out / "visits.parquet")["replication"].nunique() == 2
     assert json.loads((out / "summary.json").read_text())["visits"]["n"] == 2
@@ -126,14 +171,28 @@ def test_a_streamed_rerun_killed_mid_way_reads_and_is_not_complete(tmp_path):
     under a temporary name. It used to keep the marker and leave a footerless file
     that broke pandas.read_parquet on the folder."""
     out = tmp_path / "run"
-    earlier = run("hospital=teaching_demo", "run.days=2", "run.replications=1", "output.stream=true",
-                  f"output.dir={out}")
+    earlier = run(
+        "hospital=teaching_demo", "run.days=2", "run.replications=1", "output.stream=true", f"output.dir={out}"
+    )
     earlier.save(out, figures=False)
     mark_complete(out, earlier.config, [], 0.0)
-    process = subprocess.Popen([sys.executable, "-m", "sim", "hospital=teaching_demo", "run.days=3000",
-                                "run.replications=1", "run.jobs=1", "output.stream=true", "output.progress=false",
-                                f"hydra.run.dir={out}"], cwd=tmp_path, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "hospital=teaching_demo",
+            "run.days=3000",
+            "run.replications=1",
+            "run.jobs=1",
+            "output.stream=true",
+            "output.progress=false",
+            f"hydra.run.dir={out}",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     folder = out / "visits.parquet"
     first, second = folder / "r000000-000000.parquet", run_files.temporary(folder / "r000000-000001.parquet")
     deadline = time.monotonic() + 120
@@ -150,8 +209,16 @@ def test_a_streamed_rerun_killed_mid_way_reads_and_is_not_complete(tmp_path):
 
 
 def _peak_traced_mb(days: int) -> float:
-    cfg = sim.compose(["output.progress=false", "hospital=teaching_demo", f"run.days={days}", "run.replications=1",
-                       "output.stream=true", "output.save_visits=false"])
+    cfg = sim.compose(
+        [
+            "output.progress=false",
+            "hospital=teaching_demo",
+            f"run.days={days}",
+            "run.replications=1",
+            "output.stream=true",
+            "output.save_visits=false",
+        ]
+    )
     tracemalloc.start()
     try:
         sim.simulate(cfg)

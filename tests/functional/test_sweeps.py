@@ -20,8 +20,13 @@ from sim import report
 from sim.config.compose import CONF_DIR
 from sim.runs import sweep_jobs as sweep
 
-SMALL = ["hospital=teaching_demo", "run.days=1", "run.replications=3", "output.print_kpis=false",
-         "output.progress=false"]
+SMALL = [
+    "hospital=teaching_demo",
+    "run.days=1",
+    "run.replications=3",
+    "output.print_kpis=false",
+    "output.progress=false",
+]
 
 
 def cli(cwd, *args, module="sim"):
@@ -75,10 +80,24 @@ def test_interrupted_sweep_says_how_to_resume_and_resumes_with_only_the_unfinish
     it, exits 130 (it used to print a 70-line traceback per process); that command
     skips the finished jobs and runs the rest."""
     sweep = tmp_path / "sweep"
-    args = ["-m", "hospital=teaching_demo", "run.days=4", "run.replications=4", "run.jobs=2",
-            "output.print_kpis=false", "output.progress=false", "hospital.pharmacy.servers=1,2,3"]
-    process = subprocess.Popen([sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={sweep}"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    args = [
+        "-m",
+        "hospital=teaching_demo",
+        "run.days=4",
+        "run.replications=4",
+        "run.jobs=2",
+        "output.print_kpis=false",
+        "output.progress=false",
+        "hospital.pharmacy.servers=1,2,3",
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={sweep}"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while not (sweep / "0" / "complete.json").exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -112,8 +131,10 @@ def test_interrupted_message_gives_a_command_that_pastes_into_bash(monkeypatch):
     assert sweep.interrupted(["sim/__main__.py"]) == "interrupted before anything was written"
     sweep.writing_into("run", Path("results/runs/x y"))
     line = sweep.interrupted(["/repo/sim/__main__.py", "intervention=[a,b]", "hydra.run.dir=old"])
-    assert line == ("interrupted: the run in results/runs/x y is incomplete; to run it again: "
-                    "python -m sim 'intervention=[a,b]' 'hydra.run.dir=results/runs/x y'")
+    assert line == (
+        "interrupted: the run in results/runs/x y is incomplete; to run it again: "
+        "python -m sim 'intervention=[a,b]' 'hydra.run.dir=results/runs/x y'"
+    )
     line = sweep.interrupted(["/venv/bin/hospital-sim", "output.dir=out"])
     assert line.endswith("to run it again: hospital-sim output.dir=out")
 
@@ -125,8 +146,16 @@ def reused_sweep(tmp_path_factory):
     left over from the first sweep); with the second sweep's output."""
     root = tmp_path_factory.mktemp("reused")
     sweep = root / "sweep"
-    small = ["hospital=teaching_demo", "run.days=1", "run.replications=2", "output.print_kpis=false",
-             "output.progress=false", "output.figures=false", "output.report=false", f"hydra.sweep.dir={sweep}"]
+    small = [
+        "hospital=teaching_demo",
+        "run.days=1",
+        "run.replications=2",
+        "output.print_kpis=false",
+        "output.progress=false",
+        "output.figures=false",
+        "output.report=false",
+        f"hydra.sweep.dir={sweep}",
+    ]
     first = cli(root, "-m", *small, "intervention=none,queue_information,mobile_payment,communication_training")
     assert first.returncode == 0, first.stdout + first.stderr
     second = cli(root, "-m", *small, "hospital.pharmacy.servers=0,4,5")
@@ -155,12 +184,17 @@ def test_report_refuses_an_unknown_baseline_or_kpi_and_compares_with_none(reused
     sweep = tmp_path / "sweep"
     shutil.copytree(reused_sweep[0], sweep)
     before = (sweep / "comparison.csv").read_bytes()
-    for args, fragment in [(["--baseline", "hospital.pharmacy.servers=9"],
-                            "matches no complete job; choose from hospital.pharmacy.servers=4, "
-                            "hospital.pharmacy.servers=5, or none"),
-                           (["--baseline", "servers"], "not of the form KEY=VALUE"),
-                           (["--kpis", "wait_pharmacy_mean_min", "no_such_kpi"],
-                            "KPI no_such_kpi: not among the sweep's KPIs, which are: visits, ")]:
+    for args, fragment in [
+        (
+            ["--baseline", "hospital.pharmacy.servers=9"],
+            "matches no complete job; choose from hospital.pharmacy.servers=4, hospital.pharmacy.servers=5, or none",
+        ),
+        (["--baseline", "servers"], "not of the form KEY=VALUE"),
+        (
+            ["--kpis", "wait_pharmacy_mean_min", "no_such_kpi"],
+            "KPI no_such_kpi: not among the sweep's KPIs, which are: visits, ",
+        ),
+    ]:
         with pytest.raises(SystemExit) as exit_:
             report.main([str(sweep), *args])
         assert exit_.value.code == 2 and fragment in capsys.readouterr().err
@@ -176,8 +210,14 @@ def test_report_refuses_an_unknown_baseline_or_kpi_and_compares_with_none(reused
 
 def test_run_writes_a_single_file_report_and_sim_report_rewrites_it(tmp_path):
     out = tmp_path / "run"
-    proc = cli(tmp_path, "hospital=teaching_demo", "run.days=1", "run.replications=auto", "run.target_precision=0.3",
-               f"hydra.run.dir={out}")
+    proc = cli(
+        tmp_path,
+        "hospital=teaching_demo",
+        "run.days=1",
+        "run.replications=auto",
+        "run.target_precision=0.3",
+        f"hydra.run.dir={out}",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "replications=auto:" in proc.stdout
     report = (out / "report.html").read_text()
@@ -198,7 +238,9 @@ def test_compare_interventions_runs_every_intervention(tmp_path):
     interventions = {path.stem for path in (CONF_DIR / "intervention").glob("*.yaml")}
     table = pd.read_csv(sweep / "comparison.csv")
     assert set(table["intervention"]) == interventions
-    assert (table.loc[table["intervention"] == "none", "baseline_job"] == table.loc[table["intervention"] == "none", "job"]).all()
+    assert (
+        table.loc[table["intervention"] == "none", "baseline_job"] == table.loc[table["intervention"] == "none", "job"]
+    ).all()
     assert (sweep / "report.html").is_file()
 
 
@@ -213,17 +255,30 @@ def test_a_config_file_with_a_yaml_error_fails_its_job_only(tmp_path):
     at a broken file; now that job fails, with the file, line and column in one line."""
     extra = tmp_path / "extra" / "hospital"
     extra.mkdir(parents=True)
-    (extra / "broken.yaml").write_text("defaults:\n  - teaching_demo\n  - _self_\nname: broken\n"
-                                       "arrivals:\n  daily_volume: [1, 2\n")
+    (extra / "broken.yaml").write_text(
+        "defaults:\n  - teaching_demo\n  - _self_\nname: broken\narrivals:\n  daily_volume: [1, 2\n"
+    )
     sweep = tmp_path / "sweep"
-    proc = cli(tmp_path, "--config-dir", str(tmp_path / "extra"), "-m", *SMALL, "run.replications=1",
-               "output.figures=false", "output.report=false", "hospital=broken,teaching_demo", f"hydra.sweep.dir={sweep}")
+    proc = cli(
+        tmp_path,
+        "--config-dir",
+        str(tmp_path / "extra"),
+        "-m",
+        *SMALL,
+        "run.replications=1",
+        "output.figures=false",
+        "output.report=false",
+        "hospital=broken,teaching_demo",
+        f"hydra.sweep.dir={sweep}",
+    )
     assert proc.returncode == 1, proc.stderr
     assert "2 job(s): 1 complete" in proc.stdout and "1 failed" in proc.stdout
     assert (sweep / "1" / "complete.json").is_file()
     error = (sweep / "0" / "error.txt").read_text().splitlines()
-    assert error[1] == f"  - {extra / 'broken.yaml'}, line 7, column 1: expected ',' or ']', but got '<stream end>' " \
-                       "(while parsing a flow sequence at line 6, column 17)"
+    assert (
+        error[1] == f"  - {extra / 'broken.yaml'}, line 7, column 1: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence at line 6, column 17)"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(path.stem for path in (CONF_DIR / "experiment").glob("*.yaml")))

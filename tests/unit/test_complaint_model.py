@@ -16,13 +16,21 @@ from sim.schema import ComplaintsConfig
 def test_hcat_names_are_exactly_the_reference_ones():
     # Gillespie & Reader 2016, as written in parameters.md
     assert list(hcat.CATEGORY_LABELS.values()) == [
-        "quality", "safety", "environment", "institutional processes", "listening", "communication",
-        "respect & patient rights"]
+        "quality",
+        "safety",
+        "environment",
+        "institutional processes",
+        "listening",
+        "communication",
+        "respect & patient rights",
+    ]
     assert hcat.DOMAINS == ("clinical", "management", "relationships")
     assert hcat.SEVERITIES == ("low", "medium", "high")
     assert {c for c in hcat.CATEGORIES if hcat.DOMAIN_OF[c] == "clinical"} == {"quality", "safety"}
-    assert {c for c in hcat.CATEGORIES if hcat.DOMAIN_OF[c] == "management"} == {"environment",
-                                                                                  "institutional_processes"}
+    assert {c for c in hcat.CATEGORIES if hcat.DOMAIN_OF[c] == "management"} == {
+        "environment",
+        "institutional_processes",
+    }
     for cause, allowed in hcat.CAUSE_CATEGORIES.items():
         assert set(allowed) <= set(hcat.CATEGORIES), cause
 

@@ -18,8 +18,15 @@ OPENS, CLOSES = 8 * 60.0, 17 * 60.0
 
 
 def office(handling: Distribution, staff: int = 1) -> ComplaintOfficeConfig:
-    return ComplaintOfficeConfig(staff=staff, opens="8:00", closes="17:00", working_days=[0, 1, 2, 3, 4],
-                                 handling=handling, upheld_share=0.5, target_working_days=5)
+    return ComplaintOfficeConfig(
+        staff=staff,
+        opens="8:00",
+        closes="17:00",
+        working_days=[0, 1, 2, 3, 4],
+        handling=handling,
+        upheld_share=0.5,
+        target_working_days=5,
+    )
 
 
 def fixed(minutes: float) -> Distribution:

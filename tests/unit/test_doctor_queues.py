@@ -28,18 +28,31 @@ class Clinic:
         self.sessions = SessionLog()
         staff = [Doctor(i, "clinic") for i in range(doctors)]
         if slot_queue:  # the slot-aware discipline with nobody booked
-            self.queue = SlotQueue(self.env, staff, list(sessions), True, self.give_ups, [math.nan] * size,
-                                   [False] * size, [False] * size, True)
+            self.queue = SlotQueue(
+                self.env,
+                staff,
+                list(sessions),
+                True,
+                self.give_ups,
+                [math.nan] * size,
+                [False] * size,
+                [False] * size,
+                True,
+            )
         else:
             self.queue = ConsultQueue(self.env, staff, list(sessions), True, self.give_ups)
         for doctor in staff:
-            self.env.process(doctor_day(self.env, doctor, self.queue, self.consultation, self.review, self.log,
-                                        self.sessions, rush, 0.5))
+            self.env.process(
+                doctor_day(
+                    self.env, doctor, self.queue, self.consultation, self.review, self.log, self.sessions, rush, 0.5
+                )
+            )
 
     def arrive(self, visit: int, at: float, review=False, patience=INF, queue=None):
         def patient():
             yield self.env.timeout(at)
             yield (queue or self.queue).join(visit, review=review, deadline=at + patience)
+
         self.env.process(patient())
 
     def starts(self) -> list[float]:
@@ -116,8 +129,9 @@ def _two_doctors(sessions, assignment="shortest_queue"):
     env = simpy.Environment()
     a = Clinic(8, sessions=sessions, env=env)
     b = Clinic(8, sessions=sessions, env=env)
-    department = Department("clinic", [a.queue, b.queue], a.queue.doctors + b.queue.doctors, assignment, False,
-                            a.give_ups)
+    department = Department(
+        "clinic", [a.queue, b.queue], a.queue.doctors + b.queue.doctors, assignment, False, a.give_ups
+    )
     return env, a, b, department
 
 
@@ -127,6 +141,7 @@ def _choose_at(env, department, at: float, visit: int, draw: float = 0.0) -> lis
     def patient():
         yield env.timeout(at)
         chosen.append(department.choose_queue(visit, draw))
+
     env.process(patient())
     return chosen
 

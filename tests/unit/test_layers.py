@@ -104,7 +104,7 @@ def test_no_import_cycles():
             if target.startswith(node + "."):
                 continue  # a package importing its own submodule
             if state.get(target) == 1:
-                cycles.append(path[path.index(target):] + [target])
+                cycles.append(path[path.index(target) :] + [target])
             elif target not in state:
                 visit(target, path + [target])
         state[node] = 2
@@ -119,11 +119,13 @@ def test_no_import_cycles():
 def test_model_layers_load_no_output_libraries(package):
     """Every module of the model's layers imports (in a fresh interpreter) without
     loading Hydra, OmegaConf, pandas, matplotlib or pyarrow; so does ``import sim``."""
-    code = (f"import importlib, pkgutil, sys, {package}\n"
-            f"for module in pkgutil.walk_packages({package}.__path__, '{package}.'):\n"
-            "    importlib.import_module(module.name)\n"
-            "import sim\n"
-            f"loaded = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
-            "print(','.join(loaded))")
+    code = (
+        f"import importlib, pkgutil, sys, {package}\n"
+        f"for module in pkgutil.walk_packages({package}.__path__, '{package}.'):\n"
+        "    importlib.import_module(module.name)\n"
+        "import sim\n"
+        f"loaded = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "print(','.join(loaded))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "", f"importing every module of {package} loads {loaded}"

@@ -31,8 +31,11 @@ def shell_commands(path: Path) -> list[str]:
     return commands
 
 
-COMMANDS = [pytest.param(command, id=f"{path.relative_to(ROOT)}: {command[:60]}")
-            for path in DOCS for command in shell_commands(path)]
+COMMANDS = [
+    pytest.param(command, id=f"{path.relative_to(ROOT)}: {command[:60]}")
+    for path in DOCS
+    for command in shell_commands(path)
+]
 
 
 def unquoted_specials(command: str) -> str:

@@ -21,8 +21,17 @@ def call_order(patients, see_early=True, review_priority=True, sessions=((0.0, 1
     review = Stage("review", [10.0] * size, size)
     log = VisitLog(size, {"consultation": consultation, "review": review})
     doctor = Doctor(0, "clinic")
-    queue = SlotQueue(env, [doctor], list(sessions), review_priority, GiveUps(env, log, consultation),
-                      [p[1] for p in patients], [p[2] for p in patients], [p[3] for p in patients], see_early)
+    queue = SlotQueue(
+        env,
+        [doctor],
+        list(sessions),
+        review_priority,
+        GiveUps(env, log, consultation),
+        [p[1] for p in patients],
+        [p[2] for p in patients],
+        [p[3] for p in patients],
+        see_early,
+    )
     env.process(doctor_day(env, doctor, queue, consultation, review, log, SessionLog(), 0.0, 1.0))
 
     def arrive(visit, at):
@@ -38,8 +47,9 @@ def call_order(patients, see_early=True, review_priority=True, sessions=((0.0, 1
 def test_booked_patient_due_is_called_before_earlier_walk_ins():
     # walk-ins at 0, 1, 2; booked (slot 10) joins at 5: the doctor is busy 0-10, then
     # calls the booked patient (due at 10) before the walk-ins of 1 and 2
-    starts = call_order([(0, NAN, False, False), (1, NAN, False, False), (2, NAN, False, False),
-                         (5, 10.0, True, False)])
+    starts = call_order(
+        [(0, NAN, False, False), (1, NAN, False, False), (2, NAN, False, False), (5, 10.0, True, False)]
+    )
     assert starts == [0.0, 20.0, 30.0, 10.0]
 
 
@@ -72,8 +82,7 @@ def test_late_patient_kept_booked_or_demoted_to_walk_in():
 
 def test_elderly_walk_ins_go_first_among_walk_ins_only():
     # busy 0-10; young walk-in at 1, elderly at 2, booked slot 10 at 3
-    starts = call_order([(0, NAN, False, False), (1, NAN, False, False), (2, NAN, False, True),
-                         (3, 10.0, True, False)])
+    starts = call_order([(0, NAN, False, False), (1, NAN, False, False), (2, NAN, False, True), (3, 10.0, True, False)])
     assert starts == [0.0, 30.0, 20.0, 10.0]
 
 

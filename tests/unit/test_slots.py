@@ -42,7 +42,12 @@ def test_overbooking_doubles_evenly_spaced_appointments():
 def test_department_override_inherits_null_keys():
     default = SlotTemplateConfig(slot_length_min=8, released_share=0.5, rule="block", block_slots=4)
     merged = slots.resolve_template(default, SlotTemplateOverride(rule="individual", slot_length_min=12))
-    assert (merged.rule, merged.slot_length_min, merged.released_share, merged.block_slots) == ("individual", 12, 0.5, 4)
+    assert (merged.rule, merged.slot_length_min, merged.released_share, merged.block_slots) == (
+        "individual",
+        12,
+        0.5,
+        4,
+    )
     assert slots.resolve_template(default, None) is default
 
 

@@ -17,9 +17,13 @@ def test_same_name_same_numbers_whatever_the_order():
 
 def test_streams_differ_by_name_day_replication_and_seed():
     base = Streams(7, 0).stream("arrivals", 0).random(4)
-    for other in (Streams(7, 0).stream("patients", 0), Streams(7, 0).stream("arrivals", 1),
-                  Streams(7, 1).stream("arrivals", 0), Streams(8, 0).stream("arrivals", 0),
-                  Streams(7, 0).stream("arrivals")):
+    for other in (
+        Streams(7, 0).stream("patients", 0),
+        Streams(7, 0).stream("arrivals", 1),
+        Streams(7, 1).stream("arrivals", 0),
+        Streams(8, 0).stream("arrivals", 0),
+        Streams(7, 0).stream("arrivals"),
+    ):
         assert not np.array_equal(base, other.random(4))
 
 
@@ -28,8 +32,9 @@ def test_negative_seed_rejected():
         Streams(-1, 0)
 
 
-@pytest.mark.parametrize("text, minutes", [("0:00", 0), ("8:30", 510), ("17:05", 1025), ("24:00", 1440),
-                                           ("1000:00", 60000)])
+@pytest.mark.parametrize(
+    "text, minutes", [("0:00", 0), ("8:30", 510), ("17:05", 1025), ("24:00", 1440), ("1000:00", 60000)]
+)
 def test_parse_clock(text, minutes):
     assert parse_clock(text) == minutes
     assert parse_clock(format_clock(minutes)) == minutes

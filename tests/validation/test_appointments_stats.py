@@ -35,15 +35,21 @@ Z = st.norm.ppf(1 - ALPHA / 2)
 @pytest.fixture(scope="module")
 def booked():
     """general_hospital with 85% booked (every slot released): about 25,000 bookings."""
-    result = run("hospital=general_hospital", "run.days=3", "run.replications=3", "hospital.booking.booked_share=0.85",
-                 "hospital.booking.slots.released_share=1")
+    result = run(
+        "hospital=general_hospital",
+        "run.days=3",
+        "run.replications=3",
+        "hospital.booking.booked_share=0.85",
+        "hospital.booking.slots.released_share=1",
+    )
     return result.config.hospital.booking, result.visits[result.visits["booked"]]
 
 
 def assert_binomial(successes: int, trials: int, p: float, what: str, max_half_width: float) -> None:
     half = Z * math.sqrt(p * (1 - p) / trials)
     assert abs(successes / trials - p) <= half, (
-        f"{what}: realised {successes / trials:.4f} (n={trials}) outside {p} +/- {half:.4f}")
+        f"{what}: realised {successes / trials:.4f} (n={trials}) outside {p} +/- {half:.4f}"
+    )
     assert half <= max_half_width, f"{what}: interval +/-{half:.4f} too wide to be a test"
 
 
@@ -84,9 +90,11 @@ def rule_clinic(rule: str, punctuality: tuple[float, float]) -> sim.schema.Confi
     clinic_cfg.assignment = "shortest_queue"
     clinic_cfg.consultation = Distribution(kind="gamma", mean=10.0, cv=0.5)
     cfg.hospital.booking = BookingConfig(
-        booked_share=1.0, channels={"online": ChannelConfig(share=1.0, no_show=0.15)},
+        booked_share=1.0,
+        channels={"online": ChannelConfig(share=1.0, no_show=0.15)},
         punctuality=PunctualityConfig(mean_min=punctuality[0], sd_min=punctuality[1]),
-        slots=SlotTemplateConfig(slot_length_min=10.0, rule=rule))
+        slots=SlotTemplateConfig(slot_length_min=10.0, rule=rule),
+    )
     cfg.run.replications = 10
     return cfg
 

@@ -42,8 +42,12 @@ from sim.runs.calibration_sample import run_sample, year_sample
 from sim.streams import Streams
 
 # reviews by another doctor and hurried consultations: every branch of the quality formula
-DEMO = ("hospital=teaching_demo", "run.days=3", "hospital.consultation_queue.review_same_doctor=false",
-        "hospital.arrivals.daily_volume=150")
+DEMO = (
+    "hospital=teaching_demo",
+    "run.days=3",
+    "hospital.consultation_queue.review_same_doctor=false",
+    "hospital.arrivals.daily_volume=150",
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +73,12 @@ def test_redrawn_doctors_give_exactly_what_the_complaint_model_gives(demo_sample
         seen = keep & (doctor >= 0)
         for j in range(4):
             propensity = np.exp(sd * draws.propensity_z[j] - sd * sd / 2)
-            p = complaints.assess(columns, hospital, Streams(rep.run.seed, rep.replication), rep.stages,
-                                  (skill[j], propensity)).visits["complaint_probability"]
-            np.testing.assert_allclose(expected[j], np.bincount(doctor[seen], weights=p[seen], minlength=doctors),
-                                       rtol=1e-12, atol=1e-18)
+            p = complaints.assess(
+                columns, hospital, Streams(rep.run.seed, rep.replication), rep.stages, (skill[j], propensity)
+            ).visits["complaint_probability"]
+            np.testing.assert_allclose(
+                expected[j], np.bincount(doctor[seen], weights=p[seen], minlength=doctors), rtol=1e-12, atol=1e-18
+            )
             assert e.unseen_expected == pytest.approx(p[keep & ~seen].sum(), rel=1e-12)
             assert top_shares(expected)[j] == pytest.approx(complaint_metrics.top_share(expected[j]), rel=1e-12)
 
@@ -87,7 +93,8 @@ def test_general_hospital_reproduces_the_published_complaint_figures_for_the_pop
         mean, low, high = results[name]
         assert target.low <= low and high <= target.high, (
             f"{name}: simulated {mean:.3g} (95% CI {low:.3g}-{high:.3g}) not inside [{target.low}, {target.high}] "
-            f"({target.source})")
+            f"({target.source})"
+        )
     # The script's sample has the same design and size, so about the same standard
     # error: the difference of the two estimates has sqrt(2) times this one's, and 3
     # of those fail a correctly fitted model in about 0.3% of samples per figure.
@@ -95,5 +102,6 @@ def test_general_hospital_reproduces_the_published_complaint_figures_for_the_pop
         mean, low, high = results[name]
         standard_error = (high - low) / 2 / stats.t.ppf(0.975, 12)  # 12 months x (2 - 1) degrees of freedom
         assert abs(mean - TARGETS[name].value) <= 3 * np.sqrt(2) * standard_error, (
-            f"{name}: {mean:.4g} (95% CI {low:.4g}-{high:.4g}), documented {TARGETS[name].value}")
+            f"{name}: {mean:.4g} (95% CI {low:.4g}-{high:.4g}), documented {TARGETS[name].value}"
+        )
     assert results["days_until_most_doctors_have_a_complaint"][1] > 30

@@ -43,15 +43,29 @@ CHUNK = 100  # replications per call, so that the visit tables never all sit in 
 @pytest.mark.slow
 def test_95_percent_interval_covers_erlang_c_in_95_percent_of_experiments():
     rate_per_hour = RHO * SERVERS / MEAN_SERVICE * 60
-    cfg = to_typed(sim.compose([
-        "hospital=validation_mmc", "output.progress=false", f"hospital.arrivals.rate_per_hour={rate_per_hour}",
-        f"hospital.registration.closes={SESSION_HOURS}:00",
-        f"hospital.departments.clinic.sessions=[{{start:'0:00',end:'{SESSION_HOURS}:00'}}]",
-        f"hospital.warmup_min={WARMUP_MIN}", "run.jobs=2"]))
+    cfg = to_typed(
+        sim.compose(
+            [
+                "hospital=validation_mmc",
+                "output.progress=false",
+                f"hospital.arrivals.rate_per_hour={rate_per_hour}",
+                f"hospital.registration.closes={SESSION_HOURS}:00",
+                f"hospital.departments.clinic.sessions=[{{start:'0:00',end:'{SESSION_HOURS}:00'}}]",
+                f"hospital.warmup_min={WARMUP_MIN}",
+                "run.jobs=2",
+            ]
+        )
+    )
     total = REPLICATIONS * EXPERIMENTS
-    waits = np.concatenate([
-        [o.kpis["wait_consultation_mean_min"] for o in run_replications(cfg, replications=range(start, start + CHUNK))]
-        for start in range(0, total, CHUNK)])
+    waits = np.concatenate(
+        [
+            [
+                o.kpis["wait_consultation_mean_min"]
+                for o in run_replications(cfg, replications=range(start, start + CHUNK))
+            ]
+            for start in range(0, total, CHUNK)
+        ]
+    )
     truth = mmc_mean_wait(rate_per_hour / 60, MEAN_SERVICE, SERVERS)
 
     covered = 0
@@ -62,4 +76,5 @@ def test_95_percent_interval_covers_erlang_c_in_95_percent_of_experiments():
     standard_error = np.sqrt(NOMINAL * (1 - NOMINAL) / EXPERIMENTS)
     assert abs(coverage - NOMINAL) <= 3 * standard_error, (
         f"coverage {coverage:.3f} of {EXPERIMENTS} experiments; a valid 95% interval gives "
-        f"{NOMINAL} ± {3 * standard_error:.3f}")
+        f"{NOMINAL} ± {3 * standard_error:.3f}"
+    )

@@ -18,10 +18,14 @@ REPLICATIONS = 20
 def simulate(rho: float):
     rate_per_hour = rho * SERVERS / MEAN_SERVICE * 60
     hours = SESSION_HOURS[rho]
-    return run("hospital=validation_mmc", f"hospital.arrivals.rate_per_hour={rate_per_hour}",
-               f"hospital.registration.closes={hours}:00",
-               f"hospital.departments.clinic.sessions=[{{start:'0:00',end:'{hours}:00'}}]",
-               f"run.replications={REPLICATIONS}", "run.jobs=2")
+    return run(
+        "hospital=validation_mmc",
+        f"hospital.arrivals.rate_per_hour={rate_per_hour}",
+        f"hospital.registration.closes={hours}:00",
+        f"hospital.departments.clinic.sessions=[{{start:'0:00',end:'{hours}:00'}}]",
+        f"run.replications={REPLICATIONS}",
+        "run.jobs=2",
+    )
 
 
 @pytest.mark.slow
@@ -58,7 +62,7 @@ def test_littles_law_in_the_queue():
         # the integral (right edge), or in the integral but not in lambda W (left edge)
         left = ~inside & (started > window_start) & (joined < window_start)
         right = inside & (started > window_end)
-        correction = ((started[left] - window_start).sum() - (started[right] - window_end).sum())
+        correction = (started[left] - window_start).sum() - (started[right] - window_end).sum()
         assert time_average == pytest.approx(rate * mean_wait + correction / (window_end - window_start), rel=1e-9)
         # and the edge effect is small: the plain identity holds to within 1%
         assert time_average == pytest.approx(rate * mean_wait, rel=0.01)

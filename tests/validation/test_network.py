@@ -17,9 +17,13 @@ HOURS = 3000  # per replication, the first 100 of them warm-up
 
 @pytest.fixture(scope="module")
 def network():
-    return run("hospital=validation_network", f"hospital.registration.closes={HOURS}:00",
-               f"hospital.departments.clinic.sessions=[{{start:'0:00',end:'{HOURS}:00'}}]",
-               "run.replications=20", "run.jobs=2")
+    return run(
+        "hospital=validation_network",
+        f"hospital.registration.closes={HOURS}:00",
+        f"hospital.departments.clinic.sessions=[{{start:'0:00',end:'{HOURS}:00'}}]",
+        "run.replications=20",
+        "run.jobs=2",
+    )
 
 
 def node_means(visits, columns):
@@ -36,8 +40,11 @@ def node_means(visits, columns):
 def test_node_mean_wait_matches_product_form(network, node):
     predicted = network_nodes(network.config.hospital)[node]
     columns = NODE_COLUMNS.get(node, [f"wait_{node}"])
-    assert_agrees(node_means(network.visits, columns), predicted["mean_wait"],
-                  f"{node} (utilisation {predicted['utilisation']:.2f})")
+    assert_agrees(
+        node_means(network.visits, columns),
+        predicted["mean_wait"],
+        f"{node} (utilisation {predicted['utilisation']:.2f})",
+    )
 
 
 @pytest.mark.slow
