@@ -100,6 +100,9 @@ def check_fields(obj: Any, key: str = "") -> tuple[list[str], bool]:
 
 
 class _Walk:
+    """One pass over a config, collecting problems; ``comparable`` turns false on a value
+    the cross-field checks cannot work with (a number not finite, an unknown choice)."""
+
     def __init__(self):
         self.problems: list[str] = []
         self.comparable = True
