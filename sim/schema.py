@@ -4,18 +4,125 @@ Plain dataclasses: Hydra registers them as structured configs (see ``sim.config.
 YAML files and command-line overrides are type-checked against them, and the model
 receives instances of them (``OmegaConf.to_object``) without knowing about Hydra.
 
+Each setting carries its own description and limits in its field metadata, read by the
+checks (``sim.config.validate``) and the configuration reference
+(``sim.config.reference``): ``help`` (one line), ``ge`` / ``gt`` / ``le`` / ``lt``
+(bounds; on a list or dict of numbers they bound every item) and ``allow_inf`` (a float
+may be ``inf``; every other float must be finite). A setting with a fixed set of values
+is an enum: YAML, overrides and comparisons use its plain strings.
+
 Times of day are strings ``"H:MM"`` (hours may exceed 24 for validation sessions that
 run for days of simulated time); durations are minutes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from enum import Enum, StrEnum
 from typing import Any
 
 # A value that must be given: OmegaConf (which reads this schema in sim.config) treats
 # the string "???" as missing and refuses to build a config that still holds it.
 MISSING: Any = "???"
+AUTO = "auto"  # run.replications=auto
+
+_NO_DEFAULT: Any = dataclasses.MISSING
+
+
+def setting(
+    default: Any = _NO_DEFAULT,
+    *,
+    help: str,
+    factory: Any = None,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    allow_inf: bool = False,
+) -> Any:
+    """A dataclass field with its help line and limits in its metadata."""
+    limits = {"ge": ge, "gt": gt, "le": le, "lt": lt}
+    metadata = {"help": help, **{name: bound for name, bound in limits.items() if bound is not None}}
+    if allow_inf:
+        metadata["allow_inf"] = True
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def plain_data(config: Any) -> dict:
+    """A config dataclass as plain dicts, lists and values, choices as their strings:
+    what YAML and JSON write (``dataclasses.asdict`` would keep the enum members)."""
+    return dataclasses.asdict(config, dict_factory=_plain_items)
+
+
+def _plain_items(items: list[tuple[str, Any]]) -> dict:
+    return {name: value.value if isinstance(value, Enum) else value for name, value in items}
+
+
+# -- choices --------------------------------------------------------------------------
+# StrEnum rather than (str, Enum): a member formats as its value ("pooled"), in
+# messages and f-strings too, where Python 3.11 writes a (str, Enum) as "Assignment.pooled".
+# Member names equal their values: OmegaConf reads choices by name.
+
+
+class DistributionKind(StrEnum):
+    """The kind of a distribution (``sim.distributions``, one class each)."""
+
+    exponential = "exponential"
+    lognormal = "lognormal"
+    gamma = "gamma"
+    triangular = "triangular"
+    fixed = "fixed"
+    empirical = "empirical"
+
+
+class Assignment(StrEnum):
+    """How a department's walk-ins reach a doctor."""
+
+    pooled = "pooled"  # one queue served by any free doctor
+    shortest_queue = "shortest_queue"  # registered to the doctor with the fewest waiting
+    random = "random"  # registered to a doctor at random
+
+
+class PunctualityKind(StrEnum):
+    """How booked patients' arrival offsets are drawn."""
+
+    normal = "normal"
+    empirical = "empirical"
+
+
+class SlotRule(StrEnum):
+    """Where bookings go on the released slots (``sim.demand.slots``)."""
+
+    individual = "individual"
+    bailey_welch = "bailey_welch"
+    block = "block"
+
+
+class LatePolicy(StrEnum):
+    """What happens to a booked patient who comes late."""
+
+    seen_when_free = "seen_when_free"
+    walk_in = "walk_in"
+
+
+class EarlyArrivals(StrEnum):
+    """When a booked patient who comes early may be seen."""
+
+    seen_if_free = "seen_if_free"
+    wait_for_slot = "wait_for_slot"
+
+
+class RunnerKind(StrEnum):
+    """Where replications run."""
+
+    local = "local"
+    dask = "dask"
+
+
+# -- the hospital ---------------------------------------------------------------------
 
 
 @dataclass
@@ -25,37 +132,40 @@ class Distribution:
     kind: exponential(mean) · lognormal(median, sigma) · gamma(mean, cv) ·
     triangular(low, mode, high) · fixed(value) · empirical(values[, weights]).
     Parameters the kind does not use are ignored, so an override can switch kind
-    without clearing the old kind's parameters.
+    without clearing the old kind's parameters. What each kind needs is checked by its
+    class in ``sim.distributions``.
     """
 
-    kind: str = "exponential"
-    mean: float | None = None
-    median: float | None = None
-    sigma: float | None = None
-    cv: float | None = None
-    low: float | None = None
-    mode: float | None = None
-    high: float | None = None
-    value: float | None = None
-    values: list[float] | None = None
-    weights: list[float] | None = None
+    kind: DistributionKind = setting(
+        DistributionKind.exponential, help="exponential, lognormal, gamma, triangular, fixed or empirical"
+    )
+    mean: float | None = setting(None, help="mean (exponential, gamma)")
+    median: float | None = setting(None, help="median (lognormal)")
+    sigma: float | None = setting(None, help="standard deviation of the logarithm (lognormal)")
+    cv: float | None = setting(None, help="coefficient of variation, standard deviation / mean (gamma)")
+    low: float | None = setting(None, help="smallest value (triangular)")
+    mode: float | None = setting(None, help="most likely value (triangular)")
+    high: float | None = setting(None, help="largest value (triangular)")
+    value: float | None = setting(None, help="the value every draw takes (fixed)")
+    values: list[float] | None = setting(None, help="the values drawn from (empirical)")
+    weights: list[float] | None = setting(None, help="relative weight of each value (empirical; null: equal)")
 
 
 @dataclass
 class Session:
     """A clinic session, e.g. 08:00-12:00."""
 
-    start: str = "8:00"
-    end: str = "12:00"
+    start: str = setting("8:00", help="time of day the session starts (H:MM)")
+    end: str = setting("12:00", help="time of day the session ends (H:MM); patients waiting then are still seen")
 
 
 @dataclass
 class StationConfig:
     """A first-come-first-served station with identical servers (windows, counters)."""
 
-    servers: int = 1
-    service: Distribution = field(default_factory=Distribution)
-    opens: str = "0:00"  # servers start work at this time of day
+    servers: int = setting(1, help="servers (windows, counters) working at the station", ge=1)
+    service: Distribution = setting(help="service time of one patient (minutes)", factory=Distribution)
+    opens: str = setting("0:00", help="time of day the servers start work (H:MM)")
 
 
 @dataclass
@@ -66,44 +176,61 @@ class RegistrationConfig(StationConfig):
     pre-registered online) use a kiosk instead of a window: the kiosks are a
     first-come-first-served station of their own, open with the windows."""
 
-    closes: str = "24:00"
-    kiosks: int = 0
-    kiosk_share: float = 0.0  # of patients registering, when there are kiosks
-    kiosk_service: Distribution = field(default_factory=lambda: Distribution(kind="lognormal", median=0.7, sigma=0.5))
+    closes: str = setting("24:00", help="time of day registration closes (H:MM): walk-ins arrive while it is open")
+    kiosks: int = setting(0, help="self-service registration kiosks beside the windows", ge=0)
+    kiosk_share: float = setting(
+        0.0, help="probability a patient who registers uses a kiosk (when there are kiosks)", ge=0, le=1
+    )
+    kiosk_service: Distribution = setting(
+        help="registration time at a kiosk (minutes)",
+        factory=lambda: Distribution(kind=DistributionKind.lognormal, median=0.7, sigma=0.5),
+    )
 
 
 @dataclass
 class ExamConfig(StationConfig):
     """An examination service (laboratory, imaging…) and the delay until its result."""
 
-    result_delay: Distribution = field(default_factory=lambda: Distribution(kind="fixed", value=0.0))
+    result_delay: Distribution = setting(
+        help="minutes from the end of the examination until its result is ready",
+        factory=lambda: Distribution(kind=DistributionKind.fixed, value=0.0),
+    )
 
 
 @dataclass
 class DepartmentConfig:
     """A clinical department: its doctors, their sessions and what patients need."""
 
-    share: float = MISSING  # share of the day's patients who come for this department
-    doctors: int = 1
-    sessions: list[Session] = field(default_factory=lambda: [Session()])
-    consultation: Distribution = field(default_factory=Distribution)
-    review: Distribution = field(default_factory=Distribution)
-    exam_probability: dict[str, float] = field(default_factory=dict)
-    prescription_probability: float = 0.0
-    # pooled: one queue served by any free doctor; shortest_queue / random: each
-    # patient is registered to one doctor (as in Chinese hospitals) and queues for them.
-    assignment: str = "shortest_queue"
+    share: float = setting(
+        MISSING, help="share of the day's patients who come for this department (departments sum to 1)", ge=0, le=1
+    )
+    doctors: int = setting(1, help="doctors working in the department's sessions", ge=1)
+    sessions: list[Session] = setting(help="the doctors' sessions of the day, in order", factory=lambda: [Session()])
+    consultation: Distribution = setting(help="length of a first consultation (minutes)", factory=Distribution)
+    review: Distribution = setting(help="length of the review of examination results (minutes)", factory=Distribution)
+    exam_probability: dict[str, float] = setting(
+        help="probability a patient is sent for each examination, by exam name", factory=dict, ge=0, le=1
+    )
+    prescription_probability: float = setting(0.0, help="probability a patient gets a prescription", ge=0, le=1)
+    assignment: Assignment = setting(
+        Assignment.shortest_queue,
+        help="pooled: one queue for any free doctor; shortest_queue / random: each patient queues for one doctor",
+    )
 
 
 @dataclass
 class ConsultationQueueConfig:
     """How doctors call patients and how they hurry when the queue is long."""
 
-    review_priority: bool = True  # returning patients with results are called first
-    review_same_doctor: bool = True
+    review_priority: bool = setting(True, help="returning patients with results are called before new ones")
+    review_same_doctor: bool = setting(True, help="results are reviewed by the doctor who ordered the examinations")
     # consultation length x max(rush_min_factor, 1 - rush_per_waiting_patient * waiting)
-    rush_per_waiting_patient: float = 0.0
-    rush_min_factor: float = 1.0
+    rush_per_waiting_patient: float = setting(
+        0.0, help="share of a consultation's length cut per patient waiting per doctor", ge=0
+    )
+    rush_min_factor: float = setting(
+        1.0, help="shortest a hurried consultation gets, as a share of its length", gt=0, le=1
+    )
 
 
 @dataclass
@@ -111,17 +238,30 @@ class PatienceConfig:
     """Leaving without being seen: a patient waiting for a first consultation longer
     than their patience leaves."""
 
-    enabled: bool = False
-    distribution: Distribution = field(default_factory=lambda: Distribution(kind="exponential", mean=240.0))
+    enabled: bool = setting(False, help="patients who wait longer than their patience for a doctor leave")
+    distribution: Distribution = setting(
+        help="patience of a patient (minutes)",
+        factory=lambda: Distribution(kind=DistributionKind.exponential, mean=240.0),
+    )
 
 
 @dataclass
 class PatientMixConfig:
     """Shares of patient attributes (used by the complaint model)."""
 
-    female_share: float = 0.5
-    age_groups: dict[str, float] = field(default_factory=lambda: {"under_40": 0.4, "40_to_64": 0.4, "65_plus": 0.2})
-    education: dict[str, float] = field(default_factory=lambda: {"basic": 0.5, "secondary": 0.3, "tertiary": 0.2})
+    female_share: float = setting(0.5, help="share of patients who are women", ge=0, le=1)
+    age_groups: dict[str, float] = setting(
+        help="share of patients in each age group (sum to 1)",
+        factory=lambda: {"under_40": 0.4, "40_to_64": 0.4, "65_plus": 0.2},
+        ge=0,
+        le=1,
+    )
+    education: dict[str, float] = setting(
+        help="share of patients at each level of education (sum to 1)",
+        factory=lambda: {"basic": 0.5, "secondary": 0.3, "tertiary": 0.2},
+        ge=0,
+        le=1,
+    )
 
 
 @dataclass
@@ -136,13 +276,28 @@ class ArrivalsConfig:
     no randomness (deterministic teaching and test configs).
     """
 
-    daily_volume: float = 100.0
-    hourly_profile: list[float] = field(default_factory=lambda: [1.0] * 24)
-    rate_per_hour: float | None = None
-    interval_min: float | None = None
-    weekday_index: list[float] = field(default_factory=lambda: [1.0] * 7)
-    month_index: list[float] = field(default_factory=lambda: [1.0] * 12)
-    open_weekdays: list[int] = field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])
+    daily_volume: float = setting(100.0, help="expected visits on a day whose weekday and month indexes are 1", ge=0)
+    hourly_profile: list[float] = setting(
+        help="relative arrival intensity in each hour of the day (24 values)", factory=lambda: [1.0] * 24, ge=0
+    )
+    rate_per_hour: float | None = setting(
+        None, help="constant arrivals per hour while registration is open, instead of the profile (or null)", ge=0
+    )
+    interval_min: float | None = setting(
+        None, help="one arrival every this many minutes from registration opening, no randomness (or null)", gt=0
+    )
+    weekday_index: list[float] = setting(
+        help="demand multiplier of each weekday, Monday first (7 values)", factory=lambda: [1.0] * 7, ge=0
+    )
+    month_index: list[float] = setting(
+        help="demand multiplier of each month, January first (12 values)", factory=lambda: [1.0] * 12, ge=0
+    )
+    open_weekdays: list[int] = setting(
+        help="weekdays the hospital opens, 0 (Monday) to 6 (Sunday)",
+        factory=lambda: [0, 1, 2, 3, 4, 5, 6],
+        ge=0,
+        le=6,
+    )
 
 
 @dataclass
@@ -150,10 +305,12 @@ class ChannelConfig:
     """A booking channel (online/app, phone, on-site booking): how many booked patients
     use it, how often they fail to come, and what booking through it lets them skip."""
 
-    share: float = 0.0  # share of booked patients who book through this channel
-    no_show: float = 0.15  # probability a booking through this channel is not kept
-    pre_registration: bool = False  # registered when booking: skips the registration window
-    mobile_payment_share: float = 0.0  # share who pay on their phone and skip the cashier
+    share: float = setting(0.0, help="share of booked patients who book through this channel (sum to 1)", ge=0, le=1)
+    no_show: float = setting(0.15, help="probability a booking through this channel is not kept", ge=0, le=1)
+    pre_registration: bool = setting(False, help="registered when booking: skips the registration window")
+    mobile_payment_share: float = setting(
+        0.0, help="share of these bookers who pay on their phone and skip the cashier", ge=0, le=1
+    )
 
 
 @dataclass
@@ -165,11 +322,13 @@ class PunctualityConfig:
     Williams 2014; 84.4% early, Cerruti 2023), about 11% after their slot.
     """
 
-    kind: str = "normal"
-    mean_min: float = -15.0
-    sd_min: float = 12.0
-    values: list[float] | None = None
-    weights: list[float] | None = None
+    kind: PunctualityKind = setting(PunctualityKind.normal, help="normal or empirical")
+    mean_min: float = setting(-15.0, help="mean minutes from slot time to arrival, negative = early (normal)")
+    sd_min: float = setting(12.0, help="standard deviation of those minutes (normal)", ge=0)
+    values: list[float] | None = setting(
+        None, help="minutes from slot time to arrival drawn from, negative = early (empirical)"
+    )
+    weights: list[float] | None = setting(None, help="relative weight of each value (empirical; null: equal)", ge=0)
 
 
 @dataclass
@@ -186,24 +345,38 @@ class SlotTemplateConfig:
     doubled up on evenly spaced appointments, to offset no-shows.
     """
 
-    slot_length_min: float = 10.0
-    slots_per_session: int | None = None
-    released_share: float = 1.0
-    rule: str = "individual"
-    block_slots: int = 3
-    overbooking: float = 0.0
+    slot_length_min: float = setting(10.0, help="length of a slot (minutes)", gt=0)
+    slots_per_session: int | None = setting(None, help="slots in one doctor's session (null: as many as fit)", ge=1)
+    released_share: float = setting(
+        1.0, help="share of the slots released for booking; the others are left for walk-ins", ge=0, le=1
+    )
+    rule: SlotRule = setting(
+        SlotRule.individual, help="where bookings go on the released slots: individual, bailey_welch or block"
+    )
+    block_slots: int = setting(3, help="consecutive released slots that form a block (block rule)", ge=1)
+    overbooking: float = setting(
+        0.0,
+        help="extra bookings, doubled up on evenly spaced slots, as a share of the released slots "
+        "(1: every slot booked twice)",
+        ge=0,
+        le=1,
+    )
 
 
 @dataclass
 class SlotTemplateOverride:
     """A department's changes to the default slot template; null keys inherit it."""
 
-    slot_length_min: float | None = None
-    slots_per_session: int | None = None
-    released_share: float | None = None
-    rule: str | None = None
-    block_slots: int | None = None
-    overbooking: float | None = None
+    slot_length_min: float | None = setting(None, help="length of a slot (minutes; null: the default's)", gt=0)
+    slots_per_session: int | None = setting(None, help="slots in one doctor's session (null: the default's)", ge=1)
+    released_share: float | None = setting(
+        None, help="share of the slots released for booking (null: the default's)", ge=0, le=1
+    )
+    rule: SlotRule | None = setting(None, help="individual, bailey_welch or block (null: the default's)")
+    block_slots: int | None = setting(None, help="consecutive released slots per block (null: the default's)", ge=1)
+    overbooking: float | None = setting(
+        None, help="extra bookings as a share of the released slots (null: the default's)", ge=0, le=1
+    )
 
 
 def _default_channels() -> dict[str, ChannelConfig]:
@@ -228,73 +401,111 @@ class BookingConfig:
     made booking the default, BMC HSR 2019).
     """
 
-    booked_share: float = 0.0
-    channels: dict[str, ChannelConfig] = field(default_factory=_default_channels)
-    punctuality: PunctualityConfig = field(default_factory=PunctualityConfig)
-    slots: SlotTemplateConfig = field(default_factory=SlotTemplateConfig)
-    department_slots: dict[str, SlotTemplateOverride] = field(default_factory=dict)
-    # a booked patient arriving more than late_grace_min after the slot is late: with
-    # seen_when_free they keep their booking (called at the doctor's next free
-    # moment, before walk-ins); with walk_in they queue as a walk-in
-    late_policy: str = "seen_when_free"
-    late_grace_min: float = 0.0
-    # a booked patient present before their slot: seen_if_free (the doctor calls them
-    # early when nobody else is waiting) or wait_for_slot (never before the slot time)
-    early_arrivals: str = "seen_if_free"
-    elderly_priority: bool = False  # elderly walk-ins are called before other walk-ins
-    elderly_age_groups: list[str] = field(default_factory=lambda: ["65_plus"])
-    walk_in_mobile_payment_share: float = 0.0  # walk-ins who pay on their phone
+    booked_share: float = setting(0.0, help="share of the day's demand that wants to book a slot", ge=0, le=1)
+    channels: dict[str, ChannelConfig] = setting(
+        help="booking channels by name: online, phone, onsite_booking", factory=_default_channels
+    )
+    punctuality: PunctualityConfig = setting(
+        help="when booked patients arrive relative to their slot time", factory=PunctualityConfig
+    )
+    slots: SlotTemplateConfig = setting(help="every doctor's slot template", factory=SlotTemplateConfig)
+    department_slots: dict[str, SlotTemplateOverride] = setting(
+        help="a department's changes to the slot template, by department name", factory=dict
+    )
+    late_policy: LatePolicy = setting(
+        LatePolicy.seen_when_free,
+        help="a late patient keeps their booking, called at the doctor's next free moment "
+        "(seen_when_free), or queues as a walk-in (walk_in)",
+    )
+    late_grace_min: float = setting(
+        0.0, help="minutes after the slot before a booked patient counts as late (inf: never)", ge=0, allow_inf=True
+    )
+    early_arrivals: EarlyArrivals = setting(
+        EarlyArrivals.seen_if_free,
+        help="an early patient is called when nobody else waits (seen_if_free) or not before the slot (wait_for_slot)",
+    )
+    elderly_priority: bool = setting(False, help="elderly walk-ins are called before other walk-ins")
+    elderly_age_groups: list[str] = setting(
+        help="which hospital.patients.age_groups count as elderly", factory=lambda: ["65_plus"]
+    )
+    walk_in_mobile_payment_share: float = setting(
+        0.0, help="share of walk-ins who pay on their phone and skip the cashier", ge=0, le=1
+    )
 
 
 @dataclass
 class HospitalConfig:
-    name: str = MISSING
-    description: str = ""
-    arrivals: ArrivalsConfig = field(default_factory=ArrivalsConfig)
-    registration: RegistrationConfig = field(default_factory=RegistrationConfig)
-    departments: dict[str, DepartmentConfig] = field(default_factory=dict)
-    consultation_queue: ConsultationQueueConfig = field(default_factory=ConsultationQueueConfig)
-    exams: dict[str, ExamConfig] = field(default_factory=dict)
-    cashier: StationConfig = field(default_factory=StationConfig)
-    pharmacy: StationConfig = field(default_factory=StationConfig)
-    patience: PatienceConfig = field(default_factory=PatienceConfig)
-    patients: PatientMixConfig = field(default_factory=PatientMixConfig)
-    # visits arriving before this many minutes into a day are simulated but left out
-    # of KPIs (steady-state validation configs only; hospital days start empty)
-    warmup_min: float = 0.0
+    """A hospital: its demand, stations, departments, patients, complaints and appointments."""
+
+    name: str = setting(MISSING, help="the hospital's name, shown in reports")
+    description: str = setting("", help="one line about the hospital, shown in reports")
+    arrivals: ArrivalsConfig = setting(help="walk-in demand", factory=ArrivalsConfig)
+    registration: RegistrationConfig = setting(help="registration windows and kiosks", factory=RegistrationConfig)
+    departments: dict[str, DepartmentConfig] = setting(help="clinical departments by name", factory=dict)
+    consultation_queue: ConsultationQueueConfig = setting(
+        help="how doctors call patients and hurry", factory=ConsultationQueueConfig
+    )
+    exams: dict[str, ExamConfig] = setting(help="examination services by name (lab, imaging…)", factory=dict)
+    cashier: StationConfig = setting(
+        help="cashier windows, where patients pay for examinations and prescriptions", factory=StationConfig
+    )
+    pharmacy: StationConfig = setting(help="pharmacy windows, where prescriptions are collected", factory=StationConfig)
+    patience: PatienceConfig = setting(help="leaving without being seen", factory=PatienceConfig)
+    patients: PatientMixConfig = setting(help="shares of patient attributes", factory=PatientMixConfig)
+    # steady-state validation configs only; hospital days start empty
+    warmup_min: float = setting(
+        0.0, help="visits arriving in a day's first this many minutes are simulated but left out of KPIs", ge=0
+    )
     # the complaint model and the complaint office (defined below, with their sources)
-    complaints: ComplaintsConfig = field(default_factory=lambda: ComplaintsConfig())
-    booking: BookingConfig = field(default_factory=BookingConfig)
+    complaints: ComplaintsConfig = setting(
+        help="the complaint model and the complaint office", factory=lambda: ComplaintsConfig()
+    )
+    booking: BookingConfig = setting(help="appointments", factory=BookingConfig)
+
+
+# -- the run --------------------------------------------------------------------------
 
 
 @dataclass
 class RunConfig:
-    days: int = 5
-    start_date: str = "2026-03-02"
-    # an integer >= 1, or "auto": run replications in batches until the 95% interval
-    # of every KPI in precision_kpis is within target_precision of its mean (relative
-    # half-width), starting with min_replications and stopping at max_replications.
-    # Typed Any because OmegaConf 2.3 has no int-or-string type; sim.config.compose checks it.
-    replications: Any = 5
-    seed: int = 20261125
-    jobs: int = 1  # worker processes for replications; 0 = one per CPU core
-    target_precision: float = 0.05
-    min_replications: int = 5
-    max_replications: int = 100
-    precision_kpis: list[str] = field(default_factory=lambda: ["wait_consultation_mean_min"])
+    """How long, how many times and with which seed to simulate."""
+
+    days: int = setting(5, help="simulated days per replication", ge=1)
+    start_date: str = setting("2026-03-02", help="date of the first simulated day (YYYY-MM-DD)")
+    # With "auto", replications run in batches until the 95% interval of every KPI in
+    # precision_kpis is within target_precision of its mean (relative half-width),
+    # starting with min_replications and stopping at max_replications.
+    # Typed Any because OmegaConf 2.3 has no int-or-string type; sim.config.validate checks it.
+    replications: Any = setting(5, help="replications: a count >= 1, or auto (until run.target_precision is reached)")
+    seed: int = setting(20261125, help="seed from which every random stream is spawned", ge=0)
+    jobs: int = setting(1, help="worker processes for replications (0: one per CPU core)", ge=0)
+    target_precision: float = setting(
+        0.05, help="replications=auto: relative half-width of the 95% intervals to reach", gt=0, lt=1
+    )
+    min_replications: int = setting(5, help="replications=auto: replications run first (an interval needs two)", ge=2)
+    max_replications: int = setting(100, help="replications=auto: at most this many (>= min_replications)")
+    precision_kpis: list[str] = setting(
+        help="replications=auto: KPIs whose intervals must reach the target",
+        factory=lambda: ["wait_consultation_mean_min"],
+    )
 
 
 @dataclass
 class OutputConfig:
-    dir: str | None = None  # where `python -m sim` writes; None = Hydra's run directory
-    figures: bool = True
-    save_visits: bool = True
-    progress: bool = True
-    print_kpis: bool = True
-    report: bool = True  # write report.html (a single file a planner can open) with the run files
-    # stream: do not keep visits in memory; write them (and doctor sessions) to Parquet day
-    # by day (with save_visits) and add KPIs up as the days go: memory stays flat however long the run
-    stream: bool = False
+    """What a run writes and shows."""
+
+    dir: str | None = setting(None, help="where `python -m sim` writes (null: Hydra's run directory)")
+    figures: bool = setting(True, help="draw the figures")
+    save_visits: bool = setting(True, help="write visits.parquet")
+    progress: bool = setting(True, help="show progress while running")
+    print_kpis: bool = setting(True, help="print the KPI table")
+    report: bool = setting(True, help="write report.html, a single file a planner can open, with the run files")
+    # memory stays flat however long the run
+    stream: bool = setting(
+        False,
+        help="keep no visits in memory: write them (and doctor sessions) to Parquet day by day "
+        "and add the KPIs up as the days go",
+    )
 
 
 @dataclass
@@ -304,10 +515,10 @@ class RunnerConfig:
     or, when address is null, a LocalCluster of `workers` workers (0 = one per core)
     using processes (or threads in this process when processes is false)."""
 
-    kind: str = "local"
-    address: str | None = None
-    workers: int = 0
-    processes: bool = True
+    kind: RunnerKind = setting(RunnerKind.local, help="local (a process pool) or dask (a dask.distributed cluster)")
+    address: str | None = setting(None, help="dask scheduler, e.g. tcp://10.0.0.5:8786 (null: start a LocalCluster)")
+    workers: int = setting(0, help="workers of the LocalCluster (0: one per CPU core)", ge=0)
+    processes: bool = setting(True, help="LocalCluster workers are processes (false: threads in this process)")
 
 
 @dataclass
@@ -317,27 +528,32 @@ class CompareConfig:
     the same. `headline_kpis` (names or fnmatch patterns; missing ones are skipped)
     are drawn in the figures and shown first in the reports."""
 
-    baseline: list[str] = field(default_factory=lambda: ["intervention=none"])
-    headline_kpis: list[str] = field(
-        default_factory=lambda: [
+    baseline: list[str] = setting(
+        help="key=value pairs of the sweep job the others are compared with", factory=lambda: ["intervention=none"]
+    )
+    headline_kpis: list[str] = setting(
+        help="KPIs (names or fnmatch patterns) drawn in the figures and shown first in reports",
+        factory=lambda: [
             "wait_doctor_mean_min",
             "time_in_system_mean_min",
             "doctor_overtime_per_day_min",
             "*complaints_per_1000_visits*",
-        ]
+        ],
     )
 
 
 @dataclass
 class Config:
-    hospital: HospitalConfig = MISSING
-    run: RunConfig = field(default_factory=RunConfig)
-    output: OutputConfig = field(default_factory=OutputConfig)
-    runner: RunnerConfig = field(default_factory=RunnerConfig)
-    compare: CompareConfig = field(default_factory=CompareConfig)
+    """A whole configuration: the hospital and how to run, write and compare it."""
+
+    hospital: HospitalConfig = setting(MISSING, help="the hospital simulated")
+    run: RunConfig = setting(help="run length, replications and seed", factory=RunConfig)
+    output: OutputConfig = setting(help="what a run writes and shows", factory=OutputConfig)
+    runner: RunnerConfig = setting(help="where replications run", factory=RunnerConfig)
+    compare: CompareConfig = setting(help="how runs are compared", factory=CompareConfig)
     # Each selected intervention patches `hospital` and adds its name -> one-line
     # description here, so a run records what was switched on.
-    interventions: dict[str, str] = field(default_factory=dict)
+    interventions: dict[str, str] = setting(help="interventions switched on: name -> what it changes", factory=dict)
 
 
 # ---------------------------------------------------------------------------------
@@ -348,19 +564,25 @@ class Config:
 # Odds ratios of drivers are >= 1: a driver can only add risk, so every complaint can
 # be attributed to what produced it.
 
+_ADDS_RISK = "; a driver only adds risk"
+
 
 @dataclass
 class PatientFactorsConfig:
     """Patient factors: multiply the odds of complaining, whatever the cause."""
 
-    female_odds_ratio: float = 1.3  # Taylor, Wolfe & Cameron 2004: female rate ratio 1.3
-    # odds ratio per group of hospital.patients.age_groups / .education; groups not
-    # listed have 1. Estimates: middle-aged and better-informed patients complain more.
-    age_group_odds_ratio: dict[str, float] = field(
-        default_factory=lambda: {"under_40": 1.0, "40_to_64": 1.1, "65_plus": 0.8}
+    # Taylor, Wolfe & Cameron 2004: female rate ratio 1.3
+    female_odds_ratio: float = setting(1.3, help="complaint odds ratio of women to men", gt=0)
+    # Groups not listed have 1. Estimates: middle-aged and better-informed patients complain more.
+    age_group_odds_ratio: dict[str, float] = setting(
+        help="complaint odds ratio of each group of hospital.patients.age_groups (not listed: 1)",
+        factory=lambda: {"under_40": 1.0, "40_to_64": 1.1, "65_plus": 0.8},
+        gt=0,
     )
-    education_odds_ratio: dict[str, float] = field(
-        default_factory=lambda: {"basic": 1.0, "secondary": 1.1, "tertiary": 1.25}
+    education_odds_ratio: dict[str, float] = setting(
+        help="complaint odds ratio of each group of hospital.patients.education (not listed: 1)",
+        factory=lambda: {"basic": 1.0, "secondary": 1.1, "tertiary": 1.25},
+        gt=0,
     )
 
 
@@ -368,14 +590,14 @@ class PatientFactorsConfig:
 class WaitComplaintConfig:
     """Perceived waits against each patient's tolerance."""
 
-    # perceived wait = multiplier x actual wait. 1 = uninformed waiting (the
-    # tolerances below were measured that way); queue information lowers it.
-    perception_multiplier: float = 1.0
-    # median tolerated wait per stage (minutes); stages not listed use the
-    # consultation's. Consultation: 20 min (Zhang et al. 2023, median expected wait,
-    # IQR 10-30). Other stages: estimates.
-    tolerance_median_min: dict[str, float] = field(
-        default_factory=lambda: {
+    # 1 = uninformed waiting (the tolerances below were measured that way); queue
+    # information lowers it.
+    perception_multiplier: float = setting(1.0, help="perceived wait / actual wait", gt=0)
+    # Stages not listed use the consultation's. Consultation: 20 min (Zhang et al.
+    # 2023, median expected wait, IQR 10-30). Other stages: estimates.
+    tolerance_median_min: dict[str, float] = setting(
+        help="median tolerated wait at each stage (minutes; stages not listed: the consultation's)",
+        factory=lambda: {
             "registration": 10.0,
             "consultation": 20.0,
             "exam_payment": 10.0,
@@ -384,16 +606,22 @@ class WaitComplaintConfig:
             "review": 20.0,
             "payment": 10.0,
             "pharmacy": 15.0,
-        }
+        },
+        ge=0,
     )
     # a patient's tolerances are median x exp(sigma x z), one z per patient for all
     # stages; sigma 0.8 puts the consultation quartiles at 12 and 34 min (Zhang 2023: 10-30)
-    tolerance_sigma: float = 0.8
-    # complaint odds per 10 perceived minutes beyond tolerance: Camacho et al. 2006,
-    # odds of being willing to return fall 2% per minute of wait -> 0.98^-10 = 1.22
-    odds_ratio_per_10_min: float = 1.22
-    # results came back after the doctor had gone home: come back another day (calibrated)
-    deferral_odds_ratio: float = 3.0
+    tolerance_sigma: float = setting(
+        0.8, help="spread of patients' tolerances: sd of the logarithm of tolerance / median", ge=0
+    )
+    # Camacho et al. 2006: odds of being willing to return fall 2% per minute of wait
+    # -> 0.98^-10 = 1.22
+    odds_ratio_per_10_min: float = setting(
+        1.22, help="complaint odds ratio per 10 perceived minutes beyond tolerance" + _ADDS_RISK, ge=1
+    )
+    deferral_odds_ratio: float = setting(  # calibrated
+        3.0, help="complaint odds ratio when the results came back after the doctor had gone home" + _ADDS_RISK, ge=1
+    )
 
 
 @dataclass
@@ -402,8 +630,12 @@ class CrowdingComplaintConfig:
     patient joined a queue, worst station of the visit. The effect is per doubling
     above the threshold: a packed hall feels packed, however packed."""
 
-    threshold_per_server: float = 3.0  # estimate: below this the waiting area feels normal
-    odds_ratio_per_doubling: float = 1.5  # estimate (sets the environment share)
+    threshold_per_server: float = setting(  # estimate
+        3.0, help="patients waiting per server below which the waiting area feels normal", gt=0
+    )
+    odds_ratio_per_doubling: float = setting(  # estimate (sets the environment share)
+        1.5, help="complaint odds ratio per doubling of the crowding above the threshold" + _ADDS_RISK, ge=1
+    )
 
 
 @dataclass
@@ -416,19 +648,24 @@ class CommunicationComplaintConfig:
     the shortfall from perfect_quality.
     """
 
-    skill_mean: float = 0.0
-    skill_sd: float = 1.0
-    # quality at or above which communication adds no risk (calibrated: sets how many
-    # complaints are about communication)
-    perfect_quality: float = 3.23
+    skill_mean: float = setting(0.0, help="mean communication skill of the doctors (SD units of the baseline)")
+    skill_sd: float = setting(1.0, help="standard deviation of the doctors' communication skill", ge=0)
+    # calibrated: sets how many complaints are about communication
+    perfect_quality: float = setting(3.23, help="consultation quality at or above which communication adds no risk")
     # estimate: DrScore 2011 ratings 9.2 for visits > 10 min, 6.7 for 5-10, 2.7 for < 5
-    rush_quality_loss: float = 2.0
-    odds_ratio_per_2sd_lower: float = 1.4  # Tamblyn et al. 2007: RR 1.38 (1.18-1.61) per 2 SD
-    # Unmeasured doctor factors: a mean-one lognormal multiplier of each doctor's
-    # patients' complaint odds, sd of its log. Communication skill at Tamblyn's effect
-    # size cannot concentrate complaints the way they are (Kohanim 2016: top 10% of
-    # doctors draw 61%, 63% none); this does (calibrated). 0 = identical doctors.
-    doctor_propensity_sd: float = 1.562
+    rush_quality_loss: float = setting(2.0, help="quality lost (SD) by a consultation cut to half its length", ge=0)
+    # Tamblyn et al. 2007: RR 1.38 (1.18-1.61) per 2 SD
+    odds_ratio_per_2sd_lower: float = setting(
+        1.4, help="complaint odds ratio per 2 SD of quality below perfect" + _ADDS_RISK, ge=1
+    )
+    # Unmeasured doctor factors. Communication skill at Tamblyn's effect size cannot
+    # concentrate complaints the way they are (Kohanim 2016: top 10% of doctors draw
+    # 61%, 63% none); this does (calibrated).
+    doctor_propensity_sd: float = setting(
+        1.562,
+        help="sd of the log of each doctor's mean-one multiplier of their patients' complaint odds (0: identical)",
+        ge=0,
+    )
 
 
 @dataclass
@@ -436,20 +673,24 @@ class ClinicalEventConfig:
     """A per-visit chance of a clinical quality or a safety problem (visits with a
     consultation). Probabilities: estimates; odds ratios: calibrated."""
 
-    quality_probability: float = 0.02
-    safety_probability: float = 0.005
-    quality_odds_ratio: float = 14.09
-    safety_odds_ratio: float = 28.18
+    quality_probability: float = setting(0.02, help="probability of a clinical quality problem per visit", ge=0, le=1)
+    safety_probability: float = setting(0.005, help="probability of a safety problem per visit", ge=0, le=1)
+    quality_odds_ratio: float = setting(
+        14.09, help="complaint odds ratio of a visit with a quality problem" + _ADDS_RISK, ge=1
+    )
+    safety_odds_ratio: float = setting(
+        28.18, help="complaint odds ratio of a visit with a safety problem" + _ADDS_RISK, ge=1
+    )
 
 
 @dataclass
 class ComplaintClassificationConfig:
     """Shares that split complaints over HCAT categories and severities."""
 
-    # complaints from causes the model does not simulate (fees, outcomes, ...): the
-    # HCAT problem counts of Gillespie & Reader 2016, Table 1 (low+medium+high, n = 251)
-    background_categories: dict[str, float] = field(
-        default_factory=lambda: {
+    # the HCAT problem counts of Gillespie & Reader 2016, Table 1 (low+medium+high, n = 251)
+    background_categories: dict[str, float] = setting(
+        help="HCAT categories of complaints from causes not simulated (fees, outcomes…; sum to 1)",
+        factory=lambda: {
             "quality": 44 / 251,
             "safety": 52 / 251,
             "environment": 24 / 251,
@@ -457,15 +698,21 @@ class ComplaintClassificationConfig:
             "listening": 26 / 251,
             "communication": 29 / 251,
             "respect_and_patient_rights": 37 / 251,
-        }
+        },
+        ge=0,
+        le=1,
     )
-    # complaints produced by poor communication: the relationships rows of Table 1
-    communication_categories: dict[str, float] = field(
-        default_factory=lambda: {"listening": 26 / 92, "communication": 29 / 92, "respect_and_patient_rights": 37 / 92}
+    # the relationships rows of Table 1
+    communication_categories: dict[str, float] = setting(
+        help="HCAT categories of complaints produced by poor communication (sum to 1)",
+        factory=lambda: {"listening": 26 / 92, "communication": 29 / 92, "respect_and_patient_rights": 37 / 92},
+        ge=0,
+        le=1,
     )
-    # [low, medium, high] per category: Gillespie & Reader 2016, Table 1 counts
-    severity: dict[str, list[float]] = field(
-        default_factory=lambda: {
+    # Gillespie & Reader 2016, Table 1 counts
+    severity: dict[str, list[float]] = setting(
+        help="shares of low, medium and high severity in each HCAT category",
+        factory=lambda: {
             "quality": [10 / 44, 22 / 44, 12 / 44],
             "safety": [5 / 52, 24 / 52, 23 / 52],
             "environment": [6 / 24, 10 / 24, 8 / 24],
@@ -473,7 +720,9 @@ class ComplaintClassificationConfig:
             "listening": [5 / 26, 11 / 26, 10 / 26],
             "communication": [7 / 29, 14 / 29, 8 / 29],
             "respect_and_patient_rights": [19 / 37, 13 / 37, 5 / 37],
-        }
+        },
+        ge=0,
+        le=1,
     )
 
 
@@ -482,15 +731,20 @@ class ComplaintChannelConfig:
     """How and when a complaint is made (on-site is the commonest channel in Chinese
     hospitals: Wang et al. 2021; the shares are estimates)."""
 
-    # a wait complaint is made on the spot when the perceived wait has run this far
-    # past the patient's tolerance (at that moment), with probability onsite_share_wait
-    onsite_after_excess_min: float = 10.0
-    onsite_share_wait: float = 0.8
-    # other complaints: on site (at the end of the consultation, or on leaving) ...
-    onsite_share_other: float = 0.5
-    # ... otherwise after the visit, by phone (else online / hotline), days later
-    phone_share_after_visit: float = 0.5
-    delay_days: Distribution = field(default_factory=lambda: Distribution(kind="exponential", mean=2.0))
+    onsite_after_excess_min: float = setting(
+        10.0, help="perceived minutes past tolerance at which a wait complaint can be made on the spot", ge=0
+    )
+    onsite_share_wait: float = setting(0.8, help="probability a wait complaint is made on the spot", ge=0, le=1)
+    onsite_share_other: float = setting(
+        0.5, help="probability another complaint is made on site (end of consultation, or on leaving)", ge=0, le=1
+    )
+    phone_share_after_visit: float = setting(
+        0.5, help="share of complaints made after the visit that come by phone (the others online)", ge=0, le=1
+    )
+    delay_days: Distribution = setting(
+        help="days from the visit to a complaint made after it",
+        factory=lambda: Distribution(kind=DistributionKind.exponential, mean=2.0),
+    )
 
 
 @dataclass
@@ -498,31 +752,42 @@ class ComplaintOfficeConfig:
     """The office that handles complaints: first come first served, staff work only
     in office hours on working days."""
 
-    staff: int = 1  # estimate: one complaint officer for the outpatient department
-    opens: str = "8:00"
-    closes: str = "17:00"
-    working_days: list[int] = field(default_factory=lambda: [0, 1, 2, 3, 4])  # Monday..Friday
-    # staff working minutes per complaint (investigation, contacting the department,
-    # talking with the patient, reply): estimate
-    handling: Distribution = field(default_factory=lambda: Distribution(kind="lognormal", median=120.0, sigma=0.8))
-    upheld_share: float = 0.5  # NHS 2014-15: ~51% upheld (QualityWatch)
-    target_working_days: int = 5  # resolved by the end of the 5th working day after receipt (common target)
+    staff: int = setting(1, help="complaint officers (estimate: one for the outpatient department)", ge=1)
+    opens: str = setting("8:00", help="time of day the office opens (H:MM)")
+    closes: str = setting("17:00", help="time of day the office closes (H:MM, no later than 24:00)")
+    working_days: list[int] = setting(
+        help="weekdays the office works, 0 (Monday) to 6 (Sunday)", factory=lambda: [0, 1, 2, 3, 4], ge=0, le=6
+    )
+    handling: Distribution = setting(  # estimate
+        help="an officer's working minutes per complaint (investigation, contacts, reply)",
+        factory=lambda: Distribution(kind=DistributionKind.lognormal, median=120.0, sigma=0.8),
+    )
+    # NHS 2014-15: ~51% upheld (QualityWatch)
+    upheld_share: float = setting(0.5, help="share of complaints upheld", ge=0, le=1)
+    target_working_days: int = setting(
+        5, help="a complaint is on target when resolved by the end of this working day after receipt", ge=1
+    )
 
 
 @dataclass
 class ComplaintsConfig:
     """The complaint model: logistic in the drivers of each visit (see sim.complaints.model)."""
 
-    # complaint probability per 1,000 visits of a reference patient (man, first age
-    # group, first education group, average doctor) with no driver: calibrated so
-    # general_hospital makes 0.4 complaints per 1,000 outpatient visits (Taylor 2004;
-    # NHS England 2012-13)
-    base_per_1000_visits: float = 0.0555
-    patients: PatientFactorsConfig = field(default_factory=PatientFactorsConfig)
-    waits: WaitComplaintConfig = field(default_factory=WaitComplaintConfig)
-    crowding: CrowdingComplaintConfig = field(default_factory=CrowdingComplaintConfig)
-    communication: CommunicationComplaintConfig = field(default_factory=CommunicationComplaintConfig)
-    clinical: ClinicalEventConfig = field(default_factory=ClinicalEventConfig)
-    classification: ComplaintClassificationConfig = field(default_factory=ComplaintClassificationConfig)
-    channels: ComplaintChannelConfig = field(default_factory=ComplaintChannelConfig)
-    office: ComplaintOfficeConfig = field(default_factory=ComplaintOfficeConfig)
+    # reference patient: man, first age group, first education group, average doctor.
+    # Calibrated so general_hospital makes 0.4 complaints per 1,000 outpatient visits
+    # (Taylor 2004; NHS England 2012-13)
+    base_per_1000_visits: float = setting(
+        0.0555, help="complaints per 1,000 visits of a reference patient with no driver", gt=0, lt=1000
+    )
+    patients: PatientFactorsConfig = setting(help="patient factors", factory=PatientFactorsConfig)
+    waits: WaitComplaintConfig = setting(help="perceived waits", factory=WaitComplaintConfig)
+    crowding: CrowdingComplaintConfig = setting(help="crowded waiting areas", factory=CrowdingComplaintConfig)
+    communication: CommunicationComplaintConfig = setting(
+        help="doctors' communication", factory=CommunicationComplaintConfig
+    )
+    clinical: ClinicalEventConfig = setting(help="clinical quality and safety problems", factory=ClinicalEventConfig)
+    classification: ComplaintClassificationConfig = setting(
+        help="HCAT categories and severities", factory=ComplaintClassificationConfig
+    )
+    channels: ComplaintChannelConfig = setting(help="how and when complaints are made", factory=ComplaintChannelConfig)
+    office: ComplaintOfficeConfig = setting(help="the complaint office", factory=ComplaintOfficeConfig)

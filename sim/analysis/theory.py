@@ -4,8 +4,12 @@ the product-form (Jackson / Kelly network) prediction for every station of the
 
 from __future__ import annotations
 
-from sim.distributions import Sampler
-from sim.schema import HospitalConfig
+from sim import distributions
+from sim.schema import Distribution, HospitalConfig
+
+
+def _mean(spec: Distribution) -> float:
+    return distributions.build(spec).mean
 
 
 def erlang_c(arrival_rate: float, mean_service: float, servers: int) -> float:
@@ -47,13 +51,13 @@ def network_nodes(hospital: HospitalConfig) -> dict[str, dict[str, float]]:
     p_exam = 1.0 - p_exam_free
     p_rx = department.prescription_probability
     nodes = {
-        "registration": (lam, hospital.registration.servers, Sampler(hospital.registration.service).mean),
-        "consultation": (lam * (1 + p_exam), department.doctors, Sampler(department.consultation).mean),
-        "cashier": (lam * (p_exam + p_rx), hospital.cashier.servers, Sampler(hospital.cashier.service).mean),
-        "pharmacy": (lam * p_rx, hospital.pharmacy.servers, Sampler(hospital.pharmacy.service).mean),
+        "registration": (lam, hospital.registration.servers, _mean(hospital.registration.service)),
+        "consultation": (lam * (1 + p_exam), department.doctors, _mean(department.consultation)),
+        "cashier": (lam * (p_exam + p_rx), hospital.cashier.servers, _mean(hospital.cashier.service)),
+        "pharmacy": (lam * p_rx, hospital.pharmacy.servers, _mean(hospital.pharmacy.service)),
     }
     for name, exam in hospital.exams.items():
-        nodes[name] = (lam * department.exam_probability.get(name, 0.0), exam.servers, Sampler(exam.service).mean)
+        nodes[name] = (lam * department.exam_probability.get(name, 0.0), exam.servers, _mean(exam.service))
     out = {}
     for name, (rate, servers, mean) in nodes.items():
         out[name] = {

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import expit, logit
 
+from sim import distributions
 from sim.clock import MINUTES_PER_DAY, parse_date
 from sim.complaints import hcat
 from sim.complaints import office as complaint_office
@@ -48,7 +49,6 @@ from sim.complaints.drivers import (
     doctor_draws,
     per_visit,
 )
-from sim.distributions import Sampler
 from sim.engine.records import NO_SHOW, counted
 from sim.schema import ComplaintsConfig, HospitalConfig, RunConfig
 from sim.streams import Streams
@@ -180,7 +180,7 @@ def assess(
 
     u = per_visit(columns, streams, "complaints.realised", lambda rng, k: rng.random((k, 6)))
     delay = per_visit(
-        columns, streams, "complaints.delay", lambda rng, k: Sampler(cfg.channels.delay_days).sample(rng, k)
+        columns, streams, "complaints.delay", lambda rng, k: distributions.build(cfg.channels.delay_days).sample(rng, k)
     )
     complained = u[:, U_COMPLAIN] < p
     who = np.flatnonzero(complained)

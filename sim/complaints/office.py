@@ -21,8 +21,8 @@ from heapq import heapreplace
 
 import numpy as np
 
+from sim import distributions
 from sim.clock import MINUTES_PER_DAY, parse_clock
-from sim.distributions import Sampler
 from sim.schema import ComplaintOfficeConfig
 from sim.streams import Streams
 
@@ -88,7 +88,7 @@ def handle(
     calendar = OfficeCalendar(office, start_date)
     n = len(received)
     order = np.argsort(received, kind="stable")
-    effort = Sampler(office.handling).sample(streams.stream("complaints.office"), n)
+    effort = distributions.build(office.handling).sample(streams.stream("complaints.office"), n)
     upheld = streams.stream("complaints.upheld").random(n) < office.upheld_share
     arrive = calendar.to_work(received[order])
     start = np.empty(n)

@@ -16,21 +16,18 @@ a patient who does not keep the appointment (``no_show``) never arrives.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.clock import parse_clock
 from sim.demand import slots
-from sim.schema import BookingConfig, HospitalConfig, PunctualityConfig
+from sim.distributions import Empirical, Normal
+from sim.schema import BookingConfig, HospitalConfig, LatePolicy, PunctualityConfig, PunctualityKind
 from sim.streams import Streams
 
 CHANNELS = ("walk_in", "online", "phone", "onsite_booking")  # codes of the `channel` column
 WALK_IN = 0
-LATE_POLICIES = ("seen_when_free", "walk_in")
-EARLY_ARRIVALS = ("seen_if_free", "wait_for_slot")
-PUNCTUALITY_KINDS = ("normal", "empirical")
 
 
 @dataclass
@@ -63,13 +60,11 @@ def doctor_ids(hospital: HospitalConfig) -> dict[str, list[int]]:
     return ids
 
 
-def punctuality(spec: PunctualityConfig, rng: np.random.Generator, size: int) -> np.ndarray:
-    """Minutes between slot time and arrival (negative: early)."""
-    if spec.kind == "empirical":
-        values = np.asarray(spec.values, dtype=float)
-        p = None if spec.weights is None else np.asarray(spec.weights, dtype=float) / float(np.sum(spec.weights))
-        return rng.choice(values, size=size, p=p)
-    return spec.mean_min + spec.sd_min * rng.standard_normal(size)
+def punctuality(spec: PunctualityConfig) -> Empirical | Normal:
+    """The distribution of the minutes between slot time and arrival (negative: early)."""
+    if spec.kind == PunctualityKind.empirical:
+        return Empirical(spec.values, spec.weights)
+    return Normal(spec.mean_min, spec.sd_min)
 
 
 def no_bookings(preferred: np.ndarray, mobile_payment: np.ndarray) -> tuple[np.ndarray, DayBookings]:
@@ -111,7 +106,7 @@ def draw(
     chosen = _channel_index(b, streams.stream("booking.channel", day).random(n))
     order_key = streams.stream("booking.order", day).random(n)
     keeps = streams.stream("booking.no_show", day).random(n)
-    offset = punctuality(b.punctuality, streams.stream("booking.punctuality", day), n)
+    offset = punctuality(b.punctuality).sample(streams.stream("booking.punctuality", day), n)
     pay_draw = streams.stream("payment.mobile", day).random(n)
 
     slot_time, slot_doctor = _book_slots(hospital, wants, order_key, preferred, department, day_start)
@@ -132,7 +127,7 @@ def draw(
         slot_doctor=slot_doctor,
         no_show=no_show,
         late=late,
-        slot_priority=came_booked & ~(late & (b.late_policy == "walk_in")),
+        slot_priority=came_booked & ~(late & (b.late_policy == LatePolicy.walk_in)),
         pre_registered=came_booked & pre_registration,
         mobile_payment=~no_show & (pay_draw < pay_share),
         booking_full=wants & ~booked,
@@ -172,128 +167,3 @@ def _book_slots(
         slot_time[requests[ok]] = bookable.time[got[ok]]
         slot_doctor[requests[ok]] = bookable.doctor[got[ok]]
     return slot_time, slot_doctor
-
-
-def check(h: HospitalConfig) -> list[str]:
-    """Problems with ``hospital.booking``, each naming the key, the value and what is allowed."""
-    b = h.booking
-    key = "hospital.booking"
-    problems: list[str] = []
-
-    def share(value, name):
-        if not (0.0 <= value <= 1.0):
-            problems.append(f"{key}.{name} = {value}: a share must be between 0 and 1")
-
-    share(b.booked_share, "booked_share")
-    share(b.walk_in_mobile_payment_share, "walk_in_mobile_payment_share")
-    if not b.channels:
-        problems.append(f"{key}.channels is empty: give at least one of {', '.join(CHANNELS[1:])}")
-    for name, channel in b.channels.items():
-        if name not in CHANNELS[1:]:
-            problems.append(f"{key}.channels.{name}: unknown channel; allowed: {', '.join(CHANNELS[1:])}")
-        if channel.share < 0:
-            problems.append(f"{key}.channels.{name}.share = {channel.share}: shares must be >= 0")
-        share(channel.no_show, f"channels.{name}.no_show")
-        share(channel.mobile_payment_share, f"channels.{name}.mobile_payment_share")
-    total = sum(c.share for c in b.channels.values())
-    if b.channels and abs(total - 1.0) > 1e-6:
-        shares = {name: c.share for name, c in b.channels.items()}
-        problems.append(f"{key}.channels.<name>.share: shares {shares} sum to {total:g}; they must sum to 1")
-    problems.extend(_check_punctuality(b.punctuality, f"{key}.punctuality"))
-    if b.late_policy not in LATE_POLICIES:
-        problems.append(f"{key}.late_policy = {b.late_policy!r}: allowed: {', '.join(LATE_POLICIES)}")
-    if b.early_arrivals not in EARLY_ARRIVALS:
-        problems.append(f"{key}.early_arrivals = {b.early_arrivals!r}: allowed: {', '.join(EARLY_ARRIVALS)}")
-    if not b.late_grace_min >= 0:  # inf allowed (sim.config.compose.INFINITY_ALLOWED): nobody is ever late
-        problems.append(
-            f"{key}.late_grace_min = {b.late_grace_min}: must be >= 0 minutes (or inf: no booked "
-            "patient counts as late)"
-        )
-    unknown = [g for g in b.elderly_age_groups if g not in h.patients.age_groups]
-    if b.elderly_priority and unknown:
-        problems.append(
-            f"{key}.elderly_age_groups contains {unknown}: age groups are "
-            f"{', '.join(h.patients.age_groups)} (hospital.patients.age_groups)"
-        )
-    problems.extend(_check_template(b.slots, f"{key}.slots", h, list(h.departments), b.booked_share))
-    for name, override in b.department_slots.items():
-        if name not in h.departments:
-            problems.append(
-                f"{key}.department_slots.{name}: no such department; departments: {', '.join(h.departments)}"
-            )
-            continue
-        problems.extend(
-            _check_template(
-                slots.resolve_template(b.slots, override), f"{key}.department_slots.{name}", h, [name], b.booked_share
-            )
-        )
-    return problems
-
-
-def _check_punctuality(p: PunctualityConfig, key: str) -> list[str]:
-    if p.kind not in PUNCTUALITY_KINDS:
-        return [f"{key}.kind = {p.kind!r}: allowed: {', '.join(PUNCTUALITY_KINDS)}"]
-    if p.kind == "normal":
-        problems = []
-        if not math.isfinite(p.mean_min):
-            problems.append(f"{key}.mean_min = {p.mean_min}: must be a finite number of minutes")
-        if not (p.sd_min >= 0 and math.isfinite(p.sd_min)):
-            problems.append(f"{key}.sd_min = {p.sd_min}: must be a finite number >= 0")
-        return problems
-    if not p.values:
-        return [f"{key}.values is missing or empty: an empirical punctuality needs minutes relative to the slot"]
-    if not all(math.isfinite(v) for v in p.values):
-        return [f"{key}.values = {list(p.values)}: must be finite numbers of minutes"]
-    if p.weights is not None and (len(p.weights) != len(p.values) or min(p.weights) < 0 or sum(p.weights) <= 0):
-        return [f"{key}.weights = {list(p.weights)}: need one weight >= 0 per value, not all zero"]
-    return []
-
-
-def _check_template(t, key: str, h: HospitalConfig, departments: list[str], booked_share: float) -> list[str]:
-    problems = []
-    if t.rule not in slots.RULES:
-        problems.append(f"{key}.rule = {t.rule!r}: allowed: {', '.join(slots.RULES)}")
-    if not (t.slot_length_min > 0 and math.isfinite(t.slot_length_min)):
-        problems.append(f"{key}.slot_length_min = {t.slot_length_min}: must be a finite number > 0")
-        return problems
-    if t.slots_per_session is not None and t.slots_per_session < 1:
-        problems.append(
-            f"{key}.slots_per_session = {t.slots_per_session}: must be an integer >= 1 "
-            "(or null: as many as fit in the session)"
-        )
-    if not (0.0 <= t.released_share <= 1.0):
-        problems.append(f"{key}.released_share = {t.released_share}: a share must be between 0 and 1")
-    elif booked_share > 0 and t.released_share == 0:
-        problems.append(
-            f"{key}.released_share = 0 but booked_share = {booked_share}: no slot would be released for booking"
-        )
-    if t.block_slots < 1:
-        problems.append(f"{key}.block_slots = {t.block_slots}: must be an integer >= 1")
-    if not (0.0 <= t.overbooking <= 1.0):
-        problems.append(
-            f"{key}.overbooking = {t.overbooking}: must be between 0 (none) and 1 (every slot booked twice)"
-        )
-    seen = set()  # departments usually share their sessions: report each session once
-    for name in departments:
-        for index, session in enumerate(h.departments[name].sessions):
-            try:
-                length = parse_clock(session.end) - parse_clock(session.start)
-            except ValueError:
-                continue  # reported with the department's sessions
-            if length <= 0 or length in seen:
-                continue
-            seen.add(length)
-            count = slots.slot_count(t, length)
-            if count * t.slot_length_min > length + 1e-9:
-                problems.append(
-                    f"{key}: {count} slot(s) of {t.slot_length_min:g} min ({count * t.slot_length_min:g} min) do not "
-                    f"fit in hospital.departments.{name}.sessions[{index}] ({session.start}-{session.end}, "
-                    f"{length:g} min)"
-                )
-            elif count == 0:
-                problems.append(
-                    f"{key}.slot_length_min = {t.slot_length_min:g}: longer than "
-                    f"hospital.departments.{name}.sessions[{index}] ({session.start}-{session.end}, "
-                    f"{length:g} min): no slot fits"
-                )
-    return problems

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from sim import distributions
 from sim.clock import MINUTES_PER_DAY
 from sim.demand import arrivals, booking
-from sim.distributions import Sampler
-from sim.schema import HospitalConfig
+from sim.schema import Distribution, HospitalConfig
 from sim.streams import Streams
 
 
@@ -63,12 +63,16 @@ def _category(shares: dict[str, float], count: int, rng: np.random.Generator) ->
     return rng.choice(len(p), size=count, p=p / p.sum()).astype(np.int8)
 
 
+def _draw(spec: Distribution, rng: np.random.Generator, count: int) -> np.ndarray:
+    return distributions.build(spec).sample(rng, count)
+
+
 def _by_department(hospital, department, spec_of, stream_prefix, streams, day) -> np.ndarray:
     """Draw one value per patient from their department's distribution."""
     out = np.empty(len(department))
     for index, (name, dept) in enumerate(hospital.departments.items()):
         mask = department == index
-        out[mask] = Sampler(spec_of(dept)).sample(streams.stream(f"{stream_prefix}.{name}", day), int(mask.sum()))
+        out[mask] = _draw(spec_of(dept), streams.stream(f"{stream_prefix}.{name}", day), int(mask.sum()))
     return out
 
 
@@ -91,22 +95,22 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
     prescription = streams.stream("routing.prescription", day).random(n) < rx_probability[department]
 
     if hospital.patience.enabled:
-        patience = Sampler(hospital.patience.distribution).sample(streams.stream("patience", day), n)
+        patience = _draw(hospital.patience.distribution, streams.stream("patience", day), n)
     else:
         patience = np.full(n, np.inf)
 
     assignment_draw = streams.stream("assignment", day).random(n)
 
     registration = hospital.registration
-    window_service = Sampler(registration.service).sample(streams.stream("service.registration", day), n)
+    window_service = _draw(registration.service, streams.stream("service.registration", day), n)
     if registration.kiosks > 0:
         kiosk = streams.stream("registration.kiosk", day).random(n) < registration.kiosk_share
-        kiosk_service = Sampler(registration.kiosk_service).sample(streams.stream("service.kiosk", day), n)
+        kiosk_service = _draw(registration.kiosk_service, streams.stream("service.kiosk", day), n)
         registration_service = np.where(kiosk, kiosk_service, window_service)
     else:
         kiosk, registration_service = np.zeros(n, dtype=bool), window_service
 
-    cashier = Sampler(hospital.cashier.service).sample(streams.stream("service.cashier", day), 2 * n)
+    cashier = _draw(hospital.cashier.service, streams.stream("service.cashier", day), 2 * n)
     service = {
         "registration": registration_service,
         "consultation": _by_department(
@@ -115,12 +119,12 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         "review": _by_department(hospital, department, lambda d: d.review, "service.review", streams, day),
         "exam_payment": cashier[:n],
         "payment": cashier[n:],
-        "pharmacy": Sampler(hospital.pharmacy.service).sample(streams.stream("service.pharmacy", day), n),
+        "pharmacy": _draw(hospital.pharmacy.service, streams.stream("service.pharmacy", day), n),
     }
     result_delay = {}
     for name, exam in hospital.exams.items():
-        service[name] = Sampler(exam.service).sample(streams.stream(f"service.exam.{name}", day), n)
-        result_delay[name] = Sampler(exam.result_delay).sample(streams.stream(f"delay.exam.{name}", day), n)
+        service[name] = _draw(exam.service, streams.stream(f"service.exam.{name}", day), n)
+        result_delay[name] = _draw(exam.result_delay, streams.stream(f"delay.exam.{name}", day), n)
 
     arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day)
     patients = DayPatients(

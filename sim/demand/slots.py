@@ -25,9 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.schema import SlotTemplateConfig, SlotTemplateOverride
-
-RULES = ("individual", "bailey_welch", "block")
+from sim.schema import SlotRule, SlotTemplateConfig, SlotTemplateOverride
 
 
 def resolve_template(default: SlotTemplateConfig, override: SlotTemplateOverride | None) -> SlotTemplateConfig:
@@ -56,9 +54,9 @@ def appointment_offsets(template: SlotTemplateConfig, session_length: float) -> 
         return np.empty(0)
     # released slots spread evenly over the session: indices floor(i x slots / released)
     start = (np.arange(released) * slots // released) * template.slot_length_min
-    if template.rule == "bailey_welch" and released >= 2:
+    if template.rule == SlotRule.bailey_welch and released >= 2:
         times = np.concatenate([start[:1], start[:-1]])
-    elif template.rule == "block":
+    elif template.rule == SlotRule.block:
         times = start[(np.arange(released) // template.block_slots) * template.block_slots]
     else:
         times = start.astype(float)

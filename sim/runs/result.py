@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ import yaml
 
 from sim.analysis.figure_data import FigureData
 from sim.runs import run_files
-from sim.schema import Config
+from sim.schema import Config, plain_data
 
 
 @dataclass
@@ -97,7 +96,7 @@ class RunTables:
 def config_to_yaml(config: Config) -> str:
     """The typed config as YAML: the text ``OmegaConf.to_yaml(OmegaConf.structured(config))``
     gives (tested), in a tenth of the time (0.01 s instead of 0.1 s)."""
-    return yaml.safe_dump(dataclasses.asdict(config), default_flow_style=False, allow_unicode=True, sort_keys=False)
+    return yaml.safe_dump(plain_data(config), default_flow_style=False, allow_unicode=True, sort_keys=False)
 
 
 def summary_dict(summary: pd.DataFrame) -> dict:

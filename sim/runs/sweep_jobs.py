@@ -25,7 +25,6 @@ and exits 130 (``interrupted``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -40,7 +39,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import ConfigError, to_typed
 from sim.runs.run_files import ERROR, MARKER, clear, write_text
-from sim.schema import Config
+from sim.schema import Config, plain_data
 
 # settings that change where or how a run is computed or shown, never its results
 NOT_RESULTS = ("output", "runner", "compare")
@@ -58,7 +57,7 @@ _writing: dict[str, Path] = {}
 def config_digest(cfg: Config) -> str:
     """SHA-256 of the parts of a config that determine a run's results (of the plain
     data of the typed config: what ``OmegaConf.to_container`` gives, ten times faster)."""
-    data = dataclasses.asdict(cfg)
+    data = plain_data(cfg)
     for key in NOT_RESULTS:
         data.pop(key, None)
     data["run"].pop("jobs", None)

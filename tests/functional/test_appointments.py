@@ -75,7 +75,10 @@ def test_raising_the_booked_share_changes_only_who_books(by_share):
 BAD = [
     (["hospital.booking.booked_share=1.5"], ["hospital.booking.booked_share = 1.5", "between 0 and 1"]),
     (["hospital.booking.booked_share=-0.1"], ["hospital.booking.booked_share = -0.1", "between 0 and 1"]),
-    (["hospital.booking.slots.overbooking=-0.2"], ["hospital.booking.slots.overbooking = -0.2", "between 0 (none)"]),
+    (
+        ["hospital.booking.slots.overbooking=-0.2"],
+        ["hospital.booking.slots.overbooking = -0.2: must be a number between 0 and 1", "every slot booked twice"],
+    ),
     (
         ["hospital.booking.slots.slots_per_session=40"],
         [

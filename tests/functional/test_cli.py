@@ -54,12 +54,15 @@ def run_folders(tmp_path):
 
 
 def test_bad_config_exits_2_with_a_message_and_leaves_no_run_folder(tmp_path):
-    """Found by our checks, after Hydra made the run directory: it is removed again."""
+    """Found by our checks, after Hydra made the run directory: it is removed again.
+    Every value out of its field's limits is reported at once, a NaN among them."""
     proc = run_cli(tmp_path, "hospital=teaching_demo", "hospital.pharmacy.servers=0", "hospital.warmup_min=nan")
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         "hospital-sim: invalid configuration:",
-        "  - hospital.warmup_min = nan: must be a finite number",
+        "  - hospital.pharmacy.servers = 0: must be an integer >= 1 — servers (windows, counters) working at the station",
+        "  - hospital.warmup_min = nan: must be a finite number >= 0 — visits arriving in a day's first this many "
+        "minutes are simulated but left out of KPIs",
     ]
     assert run_folders(tmp_path) == []
 
@@ -73,6 +76,29 @@ def test_error_hydra_raises_exits_2_in_the_same_format(tmp_path):
         "hospital-sim: invalid configuration:",
         "  - hospital.pharmacy.windows: no such setting; settings of hospital.pharmacy: servers, service, opens",
     ]
+    assert run_folders(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "override, problem",
+    [
+        (
+            "hospital.departments.surgery.assignment=lottery",
+            "hospital.departments.surgery.assignment = 'lottery': allowed: pooled, shortest_queue, random",
+        ),
+        (
+            "hospital.booking.slots.rule=fifo",
+            "hospital.booking.slots.rule = 'fifo': allowed: individual, bailey_welch, block",
+        ),
+        ("runner.kind=slurm", "runner.kind = 'slurm': allowed: local, dask"),
+    ],
+)
+def test_a_choice_the_schema_does_not_have_exits_2_with_the_allowed_values(tmp_path, override, problem):
+    """Choices are enums: OmegaConf refuses an unknown one while composing, and the
+    message is the same line our checks write for it, with the allowed values."""
+    proc = run_cli(tmp_path, override)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == ["hospital-sim: invalid configuration:", f"  - {problem}"]
     assert run_folders(tmp_path) == []
 
 

@@ -44,7 +44,10 @@ BAD = [
     # (overrides, fragments the message must contain)
     (["hospital.pharmacy.servers=0"], ["hospital.pharmacy.servers = 0", "integer >= 1"]),
     (["hospital.exams.lab.servers=-2"], ["hospital.exams.lab.servers = -2", "integer >= 1"]),
-    (["hospital.departments.surgery.doctors=0"], ["hospital.departments.surgery.doctors = 0", "at least 1 doctor"]),
+    (
+        ["hospital.departments.surgery.doctors=0"],
+        ["hospital.departments.surgery.doctors = 0: must be an integer >= 1 — doctors"],
+    ),
     (
         ["hospital.departments.surgery.prescription_probability=1.5"],
         ["hospital.departments.surgery.prescription_probability = 1.5", "between 0 and 1"],
@@ -80,7 +83,10 @@ BAD = [
         ["hospital.pharmacy.service.kind = 'weibull'", "allowed: exponential"],
     ),
     (["hospital.arrivals.hourly_profile=[1,2,3]"], ["hospital.arrivals.hourly_profile has 3 values", "exactly 24"]),
-    (["hospital.arrivals.open_weekdays=[0,7]"], ["open_weekdays contains [7]", "0 (Monday) to 6 (Sunday)"]),
+    (
+        ["hospital.arrivals.open_weekdays=[0,7]"],
+        ["hospital.arrivals.open_weekdays[1] = 7: must be an integer between 0 and 6", "0 (Monday) to 6 (Sunday)"],
+    ),
     (["run.days=0"], ["run.days = 0", "integer >= 1"]),
     (["run.replications=0"], ["run.replications = 0"]),
     (["run.start_date=2026-13-01"], ["run.start_date", "months are 01 to 12"]),

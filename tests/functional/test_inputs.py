@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import typing
 
 import pytest
 
 import sim
-from sim.config.compose import INFINITY_ALLOWED, ConfigError, to_typed, validate
+from sim.config.compose import to_typed
+from sim.config.validate import ConfigError, validate
+from sim.schema import Config
 from tests.conftest import assert_refused, run
 
 OMEGACONF_NOISE = ("full_key", "reference_type", "object_type", "HYDRA_FULL_ERROR", "To append to your config")
@@ -40,6 +43,28 @@ NAN_REPORTED = [
 @pytest.mark.parametrize("key", NAN_REPORTED)
 def test_nan_is_refused_naming_the_key(key):
     assert_refused([f"{key}=nan"], [f"{key} = nan: must be a finite number"])
+
+
+def infinity_allowed(cls=Config, key: str = "") -> set[str]:
+    """Keys of the schema whose field metadata allows inf (dict entries written .<name>,
+    list items [<index>])."""
+    found = set()
+    for f in dataclasses.fields(cls):
+        name = f"{key}.{f.name}" if key else f.name
+        if f.metadata.get("allow_inf"):
+            found.add(name)
+        hint = typing.get_type_hints(cls)[f.name]
+        for candidate in (hint, *typing.get_args(hint)):
+            if typing.get_origin(candidate) is dict:
+                candidate, name = typing.get_args(candidate)[1], f"{name}.<name>"
+            elif typing.get_origin(candidate) is list:
+                candidate, name = typing.get_args(candidate)[0], f"{name}[<index>]"
+            if dataclasses.is_dataclass(candidate):
+                found |= infinity_allowed(candidate, name)
+    return found
+
+
+INFINITY_ALLOWED = infinity_allowed()
 
 
 def float_leaves(value, key: str):

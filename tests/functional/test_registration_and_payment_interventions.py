@@ -71,7 +71,7 @@ def test_mobile_payment_empties_the_cashier_queue_for_those_who_use_it(baseline)
         (["hospital.registration.kiosks=-1"], "hospital.registration.kiosks = -1: must be an integer >= 0"),
         (
             ["hospital.registration.kiosks=2", "hospital.registration.kiosk_share=1.5"],
-            "hospital.registration.kiosk_share = 1.5: a probability must be between 0 and 1",
+            "hospital.registration.kiosk_share = 1.5: must be a number between 0 and 1 — probability",
         ),
     ],
 )

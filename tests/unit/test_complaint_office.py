@@ -81,9 +81,9 @@ def test_random_workload_obeys_office_hours_capacity_and_handling_times():
         assert np.all(weekday < 5)
     # office minutes spent on each case are exactly its drawn handling time (drawn in order of receipt)
     calendar = OfficeCalendar(office(spec), MONDAY)
-    from sim.distributions import Sampler
+    from sim.distributions import build
 
-    effort = Sampler(spec).sample(Streams(3, 1).stream("complaints.office"), len(received))
+    effort = build(spec).sample(Streams(3, 1).stream("complaints.office"), len(received))
     np.testing.assert_allclose(calendar.to_work(end) - calendar.to_work(start), effort, rtol=1e-9, atol=1e-6)
     # never more cases in hand than officers; first come, first served
     w_start, w_end = calendar.to_work(start), calendar.to_work(end)
