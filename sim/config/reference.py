@@ -1,10 +1,10 @@
 """The configuration reference, written from the schema itself (``sim.schema``).
 
 Every setting of a ``Config`` gets a row: its key path, its type, the schema's default,
-the value ``general_hospital`` gives it when that differs, the allowed values of a
-choice (an ``Enum``), the bounds and one-line help from the field's metadata
-(``field(metadata={"help": …, "ge": 0, "le": 1})``), or else the comment written beside
-the field. Groups of settings are sections, headed by their key path and their class
+the value ``general_hospital`` gives it when that differs, and its meaning: the one-line
+help from the field's metadata (``field(metadata={"help": …, "ge": 0, "le": 1})``), or
+else the comment written beside the field, then what is allowed (the values of a
+choice, an ``Enum``, and the bounds in the metadata). Groups of settings are sections, headed by their key path and their class
 docstring. The docs build renders the page from here (``docs/hooks.py``), so it cannot
 drift from the code; ``python -m sim.config.reference`` prints it.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import html
 import inspect
 import io
 import math
@@ -80,7 +81,7 @@ def sections(value: Any, compared: Any, path: str, title: str | None = None, anc
     if doc:
         lines += [doc, ""]
     show_compared = compared is not None
-    header = ["key", "type", "default"] + ([COMPARED_HOSPITAL] if show_compared else []) + ["allowed", "meaning"]
+    header = ["key", "type", "default"] + ([COMPARED_HOSPITAL] if show_compared else []) + ["meaning"]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     nested = []
     comments = _field_comments(cls)
@@ -90,10 +91,10 @@ def sections(value: Any, compared: Any, path: str, title: str | None = None, anc
         hint, default = hints[f.name], getattr(value, f.name)
         theirs = getattr(compared, f.name) if show_compared else None
         group = _group_class(hint) is not None
-        row = [f"`{key}`", _type_name(hint, key), "" if group else _format(default)]
+        row = [key_cell(key), _type_name(hint, key), "" if group else _format(default)]
         if show_compared:
             row.append("" if group or _same(theirs, default) else _format(theirs, names_only=True))
-        row += [_allowed(hint, f.metadata), _meaning(f, comments)]
+        row.append(_meaning(f, comments, _allowed(hint, f.metadata)))
         lines.append("| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ") for cell in row) + " |")
         nested += _groups_inside(hint, default, theirs if show_compared else None, key)
     lines.append("")
@@ -121,6 +122,11 @@ def _group_class(hint: Any) -> type | None:
     if dataclasses.is_dataclass(hint) and hint not in VALUE_TYPES:
         return hint
     return None
+
+
+def key_cell(key: str) -> str:
+    """A key path as code that may wrap after its dots (``<wbr>`` copies as nothing)."""
+    return "<code>" + ".<wbr>".join(html.escape(part) for part in key.split(".")) + "</code>"
 
 
 def _anchor(path: str) -> str:
@@ -276,8 +282,12 @@ def _allowed(hint: Any, metadata: typing.Mapping) -> str:
     return "; ".join(parts)
 
 
-def _meaning(f: dataclasses.Field, comments: dict[str, str]) -> str:
-    return str(f.metadata.get("help") or comments.get(f.name, ""))
+def _meaning(f: dataclasses.Field, comments: dict[str, str], allowed: str) -> str:
+    """The field's help (or comment), then what is allowed."""
+    text = str(f.metadata.get("help") or comments.get(f.name, ""))
+    if allowed:
+        text += ("<br>" if text else "") + f"*allowed:* {allowed}"
+    return text
 
 
 def _docstring(cls: type) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from sim import schema
-from sim.config.reference import VALUE_TYPES, configuration_reference, sections
+from sim.config.reference import VALUE_TYPES, configuration_reference, key_cell, sections
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +42,12 @@ def test_every_schema_field_appears_under_its_key_path(page):
     paths = schema_key_paths(schema.Config, "")
     paths += [p for cls, name in VALUE_TYPES.items() for p in schema_key_paths(cls, f"<{name}>")]
     assert len(paths) > 150
-    missing = [p for p in paths if f"| `{p}` |" not in page]
+    missing = [p for p in paths if f"| {key_cell(p)} |" not in page]
     assert not missing, f"settings missing from the configuration reference: {missing}"
 
 
 def row(page: str, key: str) -> list[str]:
-    (line,) = [line for line in page.splitlines() if line.startswith(f"| `{key}` |")]
+    (line,) = [line for line in page.splitlines() if line.startswith(f"| {key_cell(key)} |")]
     return [cell.strip() for cell in line.strip("|").split(" | ")]
 
 
@@ -77,9 +77,12 @@ class Toy:
 
 def test_choices_bounds_help_and_comments_are_rendered():
     lines = "\n".join(sections(Toy(), None, "toy"))
-    assert row(lines, "toy.rule")[1:4] == ["choice", "`by_slot`", "`first_come`, `by_slot`"]
-    assert row(lines, "toy.share")[3:] == ["≥ 0; ≤ 1", "share of patients who book"]
-    assert row(lines, "toy.grace")[3] == "> -1; `inf` allowed"
-    assert row(lines, "toy.early")[4] == "minutes before the session starts that doctors arrive"
-    assert row(lines, "toy.late")[4] == "minutes after the end"
+    assert row(lines, "toy.rule")[1:] == ["choice", "`by_slot`", "*allowed:* `first_come`, `by_slot`"]
+    assert row(lines, "toy.share")[3] == "share of patients who book<br>*allowed:* ≥ 0; ≤ 1"
+    assert row(lines, "toy.grace")[3] == "*allowed:* > -1; `inf` allowed"
+    assert row(lines, "toy.early")[3] == "minutes before the session starts that doctors arrive"
+    assert row(lines, "toy.late")[3] == "minutes after the end"
     assert "A toy group of settings." in lines
+    assert key_cell("hospital.exams.<name>.servers") == (
+        "<code>hospital.<wbr>exams.<wbr>&lt;name&gt;.<wbr>servers</code>"
+    ), "a key's <name> must not be read as an HTML tag"
