@@ -1,7 +1,8 @@
-"""The wheel's package list (pyproject.toml) names every sub-package of ``sim`` plus
-``sim.conf`` (conf/ mapped into the package), and ``CONF_DIR`` is the absolute path of a
-folder holding config.yaml, as Hydra needs. (A package missing from the list would be
-left out of the wheel without any error at build time.)"""
+"""The wheel's package list (pyproject.toml) names every sub-package of ``sim`` and
+every folder of ``conf/`` (mapped into the package as ``sim.conf``), each config
+folder ships its YAML files, and ``CONF_DIR`` is the absolute path of a folder holding
+config.yaml, as Hydra needs. (A package missing from the list would be left out of the
+wheel without any error at build time.)"""
 
 import tomllib
 from pathlib import Path
@@ -11,15 +12,18 @@ from sim.config.compose import CONF_DIR
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_wheel_lists_every_subpackage_and_the_configs():
+def test_the_wheel_lists_every_subpackage_and_config_folder():
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    on_disk = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "sim").rglob("__init__.py")} - {
-        "sim.conf"
-    }
-    assert set(setuptools["packages"]) == on_disk | {"sim.conf"}
+    code = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "sim").rglob("__init__.py")}
+    configs = {"sim.conf"} | {f"sim.conf.{folder.name}" for folder in (ROOT / "conf").iterdir() if folder.is_dir()}
+    assert set(setuptools["packages"]) == code | configs
     assert setuptools["package-dir"] == {"sim.conf": "conf"}
-    patterns = setuptools["package-data"]["sim.conf"]
-    shipped = {path for pattern in patterns for path in (ROOT / "conf").glob(pattern)}
+    shipped = {
+        path
+        for package, patterns in setuptools["package-data"].items()
+        for pattern in patterns
+        for path in (ROOT / "conf" / "/".join(package.split(".")[2:])).glob(pattern)
+    }
     assert shipped == set((ROOT / "conf").rglob("*.yaml")), "a config file the wheel would leave out"
 
 
