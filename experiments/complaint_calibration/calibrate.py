@@ -101,7 +101,7 @@ def fit(sample: list[Replication], start) -> dict:
 
 
 def print_fitted(changes: dict) -> None:
-    print("Fitted values: paste into sim/schema.py (and the README's defaults table)")
+    print("Fitted values: paste into sim/schema.py (and the defaults table in docs/background/complaint-model.md)")
     print(f"  ComplaintsConfig.base_per_1000_visits               = {changes['base_per_1000_visits']}")
     for key, value in changes["clinical"].items():
         print(f"  ClinicalEventConfig.{key:<32}= {value}")

@@ -38,7 +38,10 @@ from sim.config.validate import ConfigError, choice_problem, no_such_setting, sc
 from sim.schema import AUTO as AUTO  # re-exported: run.replications=auto
 from sim.schema import Config, HospitalConfig
 
-CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+# conf/ ships in the wheel as sim/conf/; from a source tree (pip install -e .) it is the
+# repository's conf/ beside the package. Absolute either way, as Hydra needs.
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CONF_DIR = _PACKAGE_DIR / "conf" if (_PACKAGE_DIR / "conf").is_dir() else _PACKAGE_DIR.parent / "conf"
 
 
 def register_schema() -> None:

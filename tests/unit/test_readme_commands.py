@@ -1,4 +1,4 @@
-"""The shell commands in the READMEs' code blocks work when pasted into bash: no
+"""The shell commands in the READMEs' and the docs' code blocks work when pasted into bash: no
 bracket, brace, parenthesis or glob character is left for the shell to expand (bash
 would split `{a,b}` into two words, and `glob(*)` is a syntax error), and every
 override of a `python -m sim` command, once the shell has removed the quotes, is one
@@ -12,9 +12,13 @@ import pytest
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = [ROOT / "README.md", *sorted((ROOT / "experiments").glob("*/README.md"))]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "experiments").glob("*/README.md")),
+    *sorted((ROOT / "docs").rglob("*.md")),
+]
 SHELL_BLOCKS = {"", "bash", "sh", "shell", "console"}
-PROGRAMS = {"python", "hospital-sim", "hospital-sim-report", "bash", "pip", "dask"}
+PROGRAMS = {"python", "hospital-sim", "hospital-sim-report", "bash", "pip", "dask", "mkdocs"}
 SHELL_SPECIAL = set("{}[]()*?;|<>")
 
 
@@ -56,6 +60,8 @@ def unquoted_specials(command: str) -> str:
 
 def test_the_readmes_have_commands_to_check():
     assert len(COMMANDS) > 20 and any("intervention=glob(*)" in c.values[0] for c in COMMANDS)
+    checked = {c.id.split(":")[0] for c in COMMANDS}
+    assert {"README.md", "docs/how-to/sweeps.md", "docs/how-to/own-hospital.md"} <= checked
 
 
 @pytest.mark.parametrize("command", COMMANDS)

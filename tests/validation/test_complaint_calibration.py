@@ -2,7 +2,7 @@
 for the population of replications rather than for one sample of doctors.
 
 Each replication draws its own doctors, and one replication's complaints depend a lot
-on which doctors it drew (see the README's *Calibration*). So the calibration
+on which doctors it drew (see docs/background/calibration.md). So the calibration
 measures take the doctors out of the sample: rates and shares are integrated over
 the propensity distribution, concentration across doctors is averaged over many
 independent draws of the doctors applied to the same simulated visits. The first
