@@ -1,127 +1,597 @@
-"""Key performance indicators of one replication, and their summary across replications.
+"""Every KPI of a replication, defined once: its catalogue entry (label, unit, meaning,
+which direction is better, natural bounds) and its value from the replication's
+totals (``sim.analysis.kpi_totals``).
 
-Every KPI is computed with NumPy over whole columns. Names are snake_case with the
-unit in the name where it is not obvious; the README lists and explains them all.
+Names are snake_case with the unit in the name where it is not obvious. KPIs whose
+names are built from the configuration or the complaint classification
+(``wait_<stage>_mean_min``, ``complaints_<category>_per_1000_visits``, …) are defined
+once as a family over those keys. ``catalogue(stages)`` lists the KPIs of a hospital
+with those stages, in the order of the KPI table; ``describe(name)`` finds the entry
+of any KPI name; ``sim.analysis.kpi_catalogue.markdown()`` renders the reference page.
+
+Per replication, visits arriving in a warm-up are left out and bookings not kept
+count only in the appointment KPIs (``sim.engine.records.counted``).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import numpy as np
-import pandas as pd
 
-from sim.clock import MINUTES_PER_DAY
-from sim.engine.records import (
-    CLINIC_CLOSED,
-    COMPLETED,
-    LEFT_WITHOUT_BEING_SEEN,
-    NO_SHOW,
-    REVIEW_DEFERRED,
-    counted,
+from sim.analysis.kpi_totals import KpiTotals
+from sim.complaints import hcat
+from sim.complaints.concentration import TOP_SHARE, top_share
+
+NAN = math.nan
+
+
+class Better(StrEnum):
+    """Which direction of a KPI is better."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    NONE = "none"  # neither: context (a count, a mix, a utilisation)
+
+
+SHARE = (0.0, 1.0)
+NON_NEGATIVE = (0.0, math.inf)
+ANY = (-math.inf, math.inf)
+
+Value = Callable[[KpiTotals], float]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI: its catalogue entry and how its value follows from the totals.
+
+    In a family, ``name``, ``label`` and ``meaning`` hold the family's placeholder
+    (``{stage}``) and ``value`` takes the key as a second argument."""
+
+    name: str
+    label: str  # in plain words, for tables and figures
+    unit: str
+    meaning: str  # one line
+    better: Better
+    bounds: tuple[float, float]  # natural bounds (low, high); infinite when open
+    value: Callable[..., float]
+    group: str = ""  # the catalogue group (set by the catalogue)
+    pattern: str = ""  # the family's name with <key> (wait_<stage>_mean_min), or ""
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` lies within the natural bounds (NaN, undefined, does)."""
+        low, high = self.bounds
+        return math.isnan(value) or low <= value <= high
+
+
+@dataclass(frozen=True)
+class Family:
+    """KPIs defined once for every key of a list: the stages a hospital has, the HCAT
+    domains or categories. Expanded key by key, each key's members in order."""
+
+    placeholder: str  # "stage"
+    keys: Callable[[Sequence[str]], Sequence[str]]  # the keys, given the hospital's stages
+    key_words: Callable[[str], str]  # a key in plain words
+    described: str  # what the keys are, for the reference page
+    members: tuple[Kpi, ...]
+
+    def expand(self, stages: Sequence[str]) -> Iterator[Kpi]:
+        for key in self.keys(stages):
+            for member in self.members:
+                yield self._concrete(member, key)
+
+    def _concrete(self, member: Kpi, key: str) -> Kpi:
+        words = {self.placeholder: self.key_words(key)}
+        value = member.value
+        return replace(
+            member,
+            name=member.name.format(**{self.placeholder: key}),
+            label=member.label.format(**words),
+            meaning=member.meaning.format(**words),
+            value=lambda totals: value(totals, key),
+            pattern=self.pattern_of(member),
+        )
+
+    def pattern_of(self, member: Kpi) -> str:
+        return member.name.replace("{" + self.placeholder + "}", f"<{self.placeholder}>")
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, NaN when nothing was counted."""
+    return numerator / denominator if denominator else NAN
+
+
+def _share(part: str, whole: str) -> Value:
+    return lambda t: ratio(t[part], t[whole])
+
+
+def _mean(name: str) -> Value:
+    """Mean of a quantity over the visits or sessions it was measured on."""
+    return lambda t: ratio(t[f"{name}_sum"], t[f"{name}_count"])
+
+
+def _per_1000_visits(count: float, t: KpiTotals) -> float:
+    return count * (1000.0 / t["visits"] if t["visits"] else NAN)
+
+
+def _expected_by_domain(t: KpiTotals) -> np.ndarray:
+    return np.bincount(hcat.domain_index_of_categories(), weights=t.expected_by_category, minlength=len(hcat.DOMAINS))
+
+
+def _complaints_by_domain(t: KpiTotals) -> np.ndarray:
+    return np.bincount(hcat.domain_index_of_categories(), weights=t.complaints_by_category, minlength=len(hcat.DOMAINS))
+
+
+def _plain(key: str) -> str:
+    return key.replace("_", " ")
+
+
+STAGES = Family(
+    "stage",
+    keys=lambda stages: stages,
+    key_words=_plain,
+    described=(
+        "each stage of the pathway the hospital has, in the order a patient meets them: registration, "
+        "consultation, exam_payment, its exams (lab, imaging, … as configured), review, payment, pharmacy"
+    ),
+    members=(
+        Kpi(
+            "wait_{stage}_mean_min",
+            "Mean wait for {stage}",
+            "min",
+            "mean wait in the queue for {stage}, over the visits that reached it (the review's counts from "
+            "when the results are ready)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t, stage: ratio(t.stage_wait_sum[stage], t.stage_wait_count[stage]),
+        ),
+    ),
 )
 
-WAIT_THRESHOLD_MIN = 30.0
-
-
-def _mean(values: np.ndarray) -> float:
-    values = values[~np.isnan(values)]
-    return float(values.mean()) if len(values) else math.nan
-
-
-def visit_kpis(visits: dict[str, np.ndarray], stages: list[str]) -> dict[str, float]:
-    """KPIs of the visits of one replication (warm-up visits excluded; booked patients
-    who did not come count only in the appointment KPIs)."""
-    keep = counted(visits)
-    n = int(keep.sum())
-    outcome = visits["outcome"][keep]
-    kpis: dict[str, float] = {
-        "visits": float(n),
-        "visits_per_day": n / max(1, len(np.unique(visits["day"][keep]))),
-        "completed_share": float(np.mean(outcome == COMPLETED)) if n else math.nan,
-        "left_without_being_seen_share": float(np.mean(outcome == LEFT_WITHOUT_BEING_SEEN)) if n else math.nan,
-        "review_deferred_share": float(np.mean(outcome == REVIEW_DEFERRED)) if n else math.nan,
-    }
-    for stage in stages:
-        kpis[f"wait_{stage}_mean_min"] = _mean(visits[f"wait_{stage}"][keep])
-    consultation_wait = visits["wait_consultation"][keep]
-    seen = consultation_wait[~np.isnan(consultation_wait)]
-    kpis["wait_consultation_p90_min"] = float(np.percentile(seen, 90)) if len(seen) else math.nan
-    kpis["wait_consultation_over_30_min_share"] = float(np.mean(seen > WAIT_THRESHOLD_MIN)) if len(seen) else math.nan
-    completed = keep & (visits["outcome"] == COMPLETED)
-    kpis["time_in_system_mean_min"] = _mean(visits["departure_time"][completed] - visits["arrival_time"][completed])
-    kpis["clinic_closed_share"] = float(np.mean(outcome == CLINIC_CLOSED)) if n else math.nan
-    kpis.update(appointment_kpis(visits))
-    return kpis
-
-
-def appointment_kpis(visits: dict[str, np.ndarray]) -> dict[str, float]:
-    """Bookings, no-shows and waits measured against slot times.
-
-    A booked patient's wait for the doctor is counted from when they were due: the
-    later of their slot time and their joining the doctor's queue (so arriving early
-    or late is not the clinic's wait); seen before the slot counts as no wait. A
-    walk-in's wait is counted from joining the queue.
-    """
-    keep = ~visits["in_warmup"]
-    booked = keep & visits["booked"]
-    bookings = int(booked.sum())
-    no_show = booked & (visits["outcome"] == NO_SHOW)
-    came = booked & ~no_show
-    start = visits["consultation_start"]
-    joined = start - visits["wait_consultation"]
-    from_slot = start - visits["slot_time"]
-    seen = came & ~np.isnan(start)
-    booked_wait = np.clip(start - np.fmax(visits["slot_time"], joined), 0.0, None)[seen]
-    walk_in_wait = visits["wait_consultation"][keep & ~visits["booked"]]
-    due_wait = np.concatenate([booked_wait, walk_in_wait[~np.isnan(walk_in_wait)]])
-    return {
-        "bookings": float(bookings),
-        "booked_share": bookings / int(keep.sum()) if keep.any() else math.nan,
-        "booking_full_share": _share(
-            visits["booking_full"][keep], visits["booking_full"][keep] | visits["booked"][keep]
+DOMAINS = Family(
+    "domain",
+    keys=lambda _stages: hcat.DOMAINS,
+    key_words=_plain,
+    described="each HCAT domain: " + ", ".join(hcat.DOMAINS),
+    members=(
+        Kpi(
+            "complaints_{domain}_per_1000_visits",
+            "Complaints, {domain} domain, per 1,000 visits",
+            "per 1,000 visits",
+            "realised complaints in the {domain} domain per 1,000 visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t, d: _per_1000_visits(_complaints_by_domain(t)[hcat.DOMAINS.index(d)], t),
         ),
-        "no_shows": float(no_show.sum()),
-        "no_show_share": float(no_show.sum()) / bookings if bookings else math.nan,
-        "late_arrival_share": float(visits["late"][came].mean()) if came.any() else math.nan,
-        "punctuality_mean_min": _mean(visits["punctuality_min"][came]),
-        "wait_booked_from_slot_mean_min": float(booked_wait.mean()) if len(booked_wait) else math.nan,
-        # over every booked patient who came: those never seen count as not seen in time
-        "seen_within_30_min_of_slot_share": float(np.mean(from_slot[came] <= WAIT_THRESHOLD_MIN))
-        if came.any()
-        else math.nan,
-        "wait_walk_in_mean_min": _mean(walk_in_wait),
-        "wait_doctor_mean_min": float(due_wait.mean()) if len(due_wait) else math.nan,
-    }
+        Kpi(
+            "expected_complaints_{domain}_per_1000_visits",
+            "Expected complaints, {domain} domain, per 1,000 visits",
+            "per 1,000 visits",
+            "expected complaints (sum of probabilities) in the {domain} domain per 1,000 visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t, d: _per_1000_visits(_expected_by_domain(t)[hcat.DOMAINS.index(d)], t),
+        ),
+        Kpi(
+            "expected_complaints_{domain}_share",
+            "Share of expected complaints in the {domain} domain",
+            "share",
+            "share of expected complaints in the {domain} domain (the three domains sum to 1)",
+            Better.NONE,
+            SHARE,
+            lambda t, d: ratio(_expected_by_domain(t)[hcat.DOMAINS.index(d)], t["expected_complaints_sum"]),
+        ),
+    ),
+)
+
+CATEGORIES = Family(
+    "category",
+    keys=lambda _stages: hcat.CATEGORIES,
+    key_words=lambda key: hcat.CATEGORY_LABELS[key],
+    described="each HCAT category: " + ", ".join(hcat.CATEGORIES),
+    members=(
+        Kpi(
+            "complaints_{category}_per_1000_visits",
+            "Complaints about {category} per 1,000 visits",
+            "per 1,000 visits",
+            "realised complaints in the HCAT category {category} per 1,000 visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t, c: _per_1000_visits(t.complaints_by_category[hcat.category_index(c)], t),
+        ),
+        Kpi(
+            "expected_complaints_{category}_per_1000_visits",
+            "Expected complaints about {category} per 1,000 visits",
+            "per 1,000 visits",
+            "expected complaints (sum of probabilities) in the HCAT category {category} per 1,000 visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t, c: _per_1000_visits(t.expected_by_category[hcat.category_index(c)], t),
+        ),
+    ),
+)
+
+TOP = f"{TOP_SHARE:.0%}"
+
+# group title -> its KPIs, in the order of the KPI table
+GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
+    "Visits and waits": (
+        Kpi(
+            "visits",
+            "Visits",
+            "visits",
+            "patients who came (walk-ins and booked) in the replication",
+            Better.NONE,
+            NON_NEGATIVE,
+            lambda t: float(t["visits"]),
+        ),
+        Kpi(
+            "visits_per_day",
+            "Visits per day",
+            "visits per day",
+            "visits per day the clinic saw patients",
+            Better.NONE,
+            NON_NEGATIVE,
+            lambda t: t["visits"] / max(1, t["open_days"]),
+        ),
+        Kpi(
+            "completed_share",
+            "Visits completed",
+            "share",
+            "share of visits completed",
+            Better.HIGHER,
+            SHARE,
+            _share("completed", "visits"),
+        ),
+        Kpi(
+            "left_without_being_seen_share",
+            "Left without being seen",
+            "share",
+            "share of visits that left before the first consultation (patience ran out)",
+            Better.LOWER,
+            SHARE,
+            _share("left_without_being_seen", "visits"),
+        ),
+        Kpi(
+            "review_deferred_share",
+            "Review deferred to another day",
+            "share",
+            "share of visits with exams whose doctor had left before the results came back",
+            Better.LOWER,
+            SHARE,
+            _share("review_deferred", "visits"),
+        ),
+        STAGES,
+        Kpi(
+            "wait_consultation_p90_min",
+            "Wait for the doctor, 90th percentile",
+            "min",
+            "90th percentile of the wait for the first consultation",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: t.consultation_waits.percentile(90),
+        ),
+        Kpi(
+            "wait_consultation_over_30_min_share",
+            "Waited over 30 min for the doctor",
+            "share",
+            "share of consulted patients who waited more than 30 minutes for the first consultation",
+            Better.LOWER,
+            SHARE,
+            _share("consulted_over_30_min", "consulted"),
+        ),
+        Kpi(
+            "time_in_system_mean_min",
+            "Mean time in hospital",
+            "min",
+            "mean time from arrival to leaving, over completed visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _mean("time_in_system"),
+        ),
+        Kpi(
+            "clinic_closed_share",
+            "Reached the doctor after closing",
+            "share",
+            "share of visits that reached the doctor's queue after the doctors had gone home",
+            Better.LOWER,
+            SHARE,
+            _share("clinic_closed", "visits"),
+        ),
+    ),
+    "Appointments": (
+        Kpi(
+            "bookings",
+            "Bookings",
+            "bookings",
+            "booked patients, whether they came or not",
+            Better.NONE,
+            NON_NEGATIVE,
+            lambda t: float(t["bookings"]),
+        ),
+        Kpi(
+            "booked_share",
+            "Booked patients",
+            "share",
+            "bookings ÷ all patients (no-shows included)",
+            Better.NONE,
+            SHARE,
+            _share("bookings", "patients"),
+        ),
+        Kpi(
+            "booking_full_share",
+            "Found no free slot",
+            "share",
+            "share of patients wanting to book who found no free slot (they came as walk-ins)",
+            Better.LOWER,
+            SHARE,
+            _share("booking_full", "wanting_to_book"),
+        ),
+        Kpi(
+            "no_shows",
+            "No-shows",
+            "bookings",
+            "bookings not kept",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: float(t["no_shows"]),
+        ),
+        Kpi(
+            "no_show_share",
+            "No-show rate",
+            "share",
+            "no-shows ÷ bookings",
+            Better.LOWER,
+            SHARE,
+            _share("no_shows", "bookings"),
+        ),
+        Kpi(
+            "late_arrival_share",
+            "Late for their slot",
+            "share",
+            "share of booked patients who came more than the grace period (late_grace_min) after their slot",
+            Better.LOWER,
+            SHARE,
+            _share("late", "came"),
+        ),
+        Kpi(
+            "punctuality_mean_min",
+            "Mean arrival against slot time",
+            "min",
+            "mean arrival − slot time of booked patients who came (negative: early)",
+            Better.NONE,
+            ANY,
+            _mean("punctuality"),
+        ),
+        Kpi(
+            "wait_booked_from_slot_mean_min",
+            "Booked patients' mean wait from their slot",
+            "min",
+            "booked patients' mean wait for the first consultation, from the later of their slot time and "
+            "joining the queue (seen early: no wait)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _mean("booked_wait"),
+        ),
+        Kpi(
+            "seen_within_30_min_of_slot_share",
+            "Seen within 30 min of their slot",
+            "share",
+            "share of booked patients who came whose consultation started within 30 min of their slot "
+            "(those never seen count as not)",
+            Better.HIGHER,
+            SHARE,
+            _share("seen_within_30_min_of_slot", "came"),
+        ),
+        Kpi(
+            "wait_walk_in_mean_min",
+            "Walk-ins' mean wait for the doctor",
+            "min",
+            "walk-ins' mean wait for the first consultation, from joining the queue",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _mean("walk_in_wait"),
+        ),
+        Kpi(
+            "wait_doctor_mean_min",
+            "Mean wait for the doctor",
+            "min",
+            "every consulted patient's wait for the doctor from when they were due: walk-ins from joining "
+            "the queue, booked patients from their slot (as wait_booked_from_slot_mean_min)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _mean("doctor_wait"),
+        ),
+    ),
+    "Doctors": (
+        Kpi(
+            "doctor_utilisation",
+            "Doctor utilisation",
+            "share",
+            "busy time within sessions ÷ session time, all doctors",
+            Better.NONE,
+            SHARE,
+            _share("busy_in_session_sum", "session_length_sum"),
+        ),
+        Kpi(
+            "doctor_overtime_per_day_min",
+            "Doctor overtime per day",
+            "min",
+            "mean minutes a doctor works past the ends of their sessions, per doctor and day worked",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _share("doctor_day_overtime_sum", "doctor_days"),
+        ),
+        Kpi(
+            "sessions_with_overtime_share",
+            "Sessions that ran over",
+            "share",
+            "share of doctor-sessions that ran past their end",
+            Better.LOWER,
+            SHARE,
+            _share("sessions_with_overtime", "sessions"),
+        ),
+        Kpi(
+            "last_doctor_leaves_clock_min",
+            "When the last doctor leaves",
+            "min after midnight",
+            "when the last doctor leaves, in minutes after midnight (mean over days)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _share("last_leave_clock_sum", "session_days"),
+        ),
+        Kpi(
+            "doctor_idle_per_session_min",
+            "Doctor idle time per session",
+            "min",
+            "mean minutes of a session a doctor is not consulting (session length − busy time), per doctor-session",
+            Better.NONE,
+            NON_NEGATIVE,
+            _share("idle_in_session_sum", "sessions"),
+        ),
+        Kpi(
+            "doctor_overtime_per_session_min",
+            "Doctor overtime per session",
+            "min",
+            "mean minutes a doctor works past the end of a session, per doctor-session",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _share("overtime_sum", "sessions"),
+        ),
+    ),
+    "Complaints": (
+        Kpi(
+            "complaints_per_1000_visits",
+            "Complaints per 1,000 visits",
+            "per 1,000 visits",
+            "realised complaints per 1,000 visits (complaints about the replication's visits, whenever made)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: _per_1000_visits(t["complaints"], t),
+        ),
+        Kpi(
+            "expected_complaints_per_1000_visits",
+            "Expected complaints per 1,000 visits",
+            "per 1,000 visits",
+            "sum of complaint probabilities per 1,000 visits: the low-variance estimate to compare scenarios with",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: _per_1000_visits(t["expected_complaints_sum"], t),
+        ),
+        DOMAINS,
+        CATEGORIES,
+        Kpi(
+            "complaints_onsite_share",
+            "Complaints made on site",
+            "share",
+            "share of realised complaints made on site, during the visit",
+            Better.NONE,
+            SHARE,
+            _share("complaints_onsite", "complaints"),
+        ),
+        Kpi(
+            "complaint_resolution_median_days",
+            "Median time to resolve a complaint",
+            "days",
+            "median calendar days from making a complaint to its resolution",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: t.resolution_median_days,
+        ),
+        Kpi(
+            "complaints_within_target_share",
+            "Complaints resolved within target",
+            "share",
+            "share of complaints resolved by the close of the office's target working day after receipt (the 5th "
+            "by default)",
+            Better.HIGHER,
+            SHARE,
+            _share("complaints_within_target", "complaints"),
+        ),
+        Kpi(
+            "complaints_upheld_share",
+            "Complaints upheld",
+            "share",
+            "share of complaints upheld",
+            Better.NONE,
+            SHARE,
+            _share("complaints_upheld", "complaints"),
+        ),
+        Kpi(
+            "complaints_top10_doctors_share",
+            f"Complaints drawn by the top {TOP} of doctors",
+            "share",
+            f"share of realised complaints drawn by the {TOP} of doctors with the most (Lorenz curve, "
+            "interpolated); complaints of patients who never saw a doctor are left out",
+            Better.NONE,
+            SHARE,
+            lambda t: top_share(t.complaints_per_doctor),
+        ),
+        Kpi(
+            "expected_complaints_top10_doctors_share",
+            f"Expected complaints drawn by the top {TOP} of doctors",
+            "share",
+            f"share of expected complaints drawn by the {TOP} of doctors with the most (Lorenz curve, interpolated)",
+            Better.NONE,
+            SHARE,
+            lambda t: top_share(t.expected_per_doctor),
+        ),
+        Kpi(
+            "doctors_without_complaints_share",
+            "Doctors without a complaint",
+            "share",
+            "share of doctors with no realised complaint in the replication (depends on the horizon)",
+            Better.HIGHER,
+            SHARE,
+            lambda t: ratio(int((t.complaints_per_doctor == 0).sum()), t.doctors),
+        ),
+    ),
+}
 
 
-def _share(flags: np.ndarray, among: np.ndarray) -> float:
-    """Share of ``among`` that has ``flags`` (NaN when ``among`` is empty)."""
-    count = int(among.sum())
-    return float((flags & among).sum()) / count if count else math.nan
+def catalogue(stages: Sequence[str]) -> list[Kpi]:
+    """The KPIs of a hospital with these stages (``sim.engine.records.stage_names``), in
+    the order of the KPI table, families expanded."""
+    out = []
+    for group, entries in GROUPS.items():
+        for entry in entries:
+            kpis = entry.expand(stages) if isinstance(entry, Family) else [entry]
+            out.extend(replace(kpi, group=group) for kpi in kpis)
+    return out
 
 
-def doctor_kpis(sessions: dict[str, np.ndarray]) -> dict[str, float]:
-    """KPIs of doctors' sessions: utilisation, overtime, when the clinic empties."""
-    if not len(sessions["doctor_id"]):
-        return {
-            "doctor_utilisation": math.nan,
-            "doctor_overtime_per_day_min": math.nan,
-            "sessions_with_overtime_share": math.nan,
-            "last_doctor_leaves_clock_min": math.nan,
-            "doctor_idle_per_session_min": math.nan,
-            "doctor_overtime_per_session_min": math.nan,
-        }
-    length = sessions["end"] - sessions["start"]
-    overtime = np.clip(sessions["left"] - sessions["end"], 0.0, None)
-    doctor_day = pd.DataFrame({"day": sessions["day"], "doctor": sessions["doctor_id"], "overtime": overtime})
-    per_doctor_day = doctor_day.groupby(["day", "doctor"], sort=False)["overtime"].sum()
-    last_left = pd.Series(sessions["left"]).groupby(sessions["day"]).max()
-    return {
-        "doctor_utilisation": float(sessions["busy_in_session"].sum() / length.sum()),
-        "doctor_overtime_per_day_min": float(per_doctor_day.mean()),
-        "sessions_with_overtime_share": float(np.mean(overtime > 1e-9)),
-        "last_doctor_leaves_clock_min": float((last_left - last_left.index * MINUTES_PER_DAY).mean()),
-        "doctor_idle_per_session_min": float((length - sessions["busy_in_session"]).mean()),
-        "doctor_overtime_per_session_min": float(overtime.mean()),
-    }
+def names(stages: Sequence[str]) -> list[str]:
+    """The KPI names of a hospital with these stages, in table order."""
+    return [kpi.name for kpi in catalogue(stages)]
+
+
+def values(totals: KpiTotals) -> dict[str, float]:
+    """Every KPI of a replication from its finished totals, in table order."""
+    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages)}
+
+
+def describe(name: str) -> Kpi:
+    """The catalogue entry of a KPI name, also of a family member (``wait_lab_mean_min``).
+    Raises ``KeyError`` for a name no KPI has."""
+    for group, entries in GROUPS.items():
+        for entry in entries:
+            if isinstance(entry, Kpi) and entry.name == name:
+                return replace(entry, group=group)
+    for group, entries in GROUPS.items():
+        for family in (entry for entry in entries if isinstance(entry, Family)):
+            for member in family.members:
+                key = _key_of(name, member.name, family.placeholder)
+                if key is not None and (family.placeholder == "stage" or key in family.keys(())):
+                    return replace(family._concrete(member, key), group=group)
+    raise KeyError(f"no KPI named {name!r}")
+
+
+def _key_of(name: str, template: str, placeholder: str) -> str | None:
+    """The key that makes ``template`` (``wait_{stage}_mean_min``) read ``name``, or None."""
+    before, after = template.split("{" + placeholder + "}")
+    match = re.fullmatch(re.escape(before) + r"([a-z0-9_]+?)" + re.escape(after), name)
+    return match.group(1) if match else None

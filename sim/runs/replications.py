@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.analysis import complaint_kpis as complaint_metrics
-from sim.analysis import kpis as metrics
+from sim.analysis import kpis as kpi_definitions
 from sim.analysis import stats
 from sim.analysis.figure_data import FigureData
+from sim.analysis.kpi_totals import KpiTotals
 from sim.analysis.precision import projected_replications
-from sim.analysis.running_kpis import RunningKpis
 from sim.complaints import model as complaints
 from sim.config.compose import AUTO, ConfigError, to_typed
 from sim.engine.day import concat_columns, replication_days
@@ -63,14 +62,10 @@ def run_replication(
         session_parts.append(sessions)
     visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
     complaint_rows = day_by_day.handle()
-    kpis = {"replication": replication}
-    kpis.update(metrics.visit_kpis(visits, stages))
-    kpis.update(metrics.doctor_kpis(sessions))
-    kpis.update(
-        complaint_metrics.complaint_kpis(
-            visits, complaint_rows, day_by_day.expected_by_category, len(day_by_day.doctors[0])
-        )
-    )
+    totals = KpiTotals(stages, len(day_by_day.doctors[0]))  # fed the whole replication at once
+    totals.add(visits, sessions, complaint_rows["visit_id"])
+    totals.finish(complaint_rows, day_by_day.expected_by_category)
+    kpis = {"replication": replication, **kpi_definitions.values(totals)}
     return ReplicationOutput(replication, visits, sessions, kpis, complaint_rows)
 
 
@@ -81,7 +76,7 @@ def _run_streamed(
 
     hospital = cfg.hospital
     doctors = len(day_by_day.doctors[0])
-    running = RunningKpis(stages, doctors)
+    totals = KpiTotals(stages, doctors, exact_percentile=False)  # fed day by day
     figure_data = FigureData(list(hospital.departments), doctors)
     writers = []
     if stream_to is not None:
@@ -94,7 +89,7 @@ def _run_streamed(
     try:
         for visits, sessions in days:
             visits.update(day_by_day.add_day(visits))
-            running.add_day(visits, sessions, day_by_day.complaint_parts[-1])
+            totals.add(visits, sessions, day_by_day.complaint_parts[-1]["visit_id"])
             figure_data.add(visits)
             for writer, columns in zip(writers, (visits, sessions), strict=False):
                 writer.write(columns)
@@ -102,7 +97,8 @@ def _run_streamed(
         for writer in writers:
             writer.close()
     complaint_rows = day_by_day.handle()
-    kpis = {"replication": replication, **running.kpis(complaint_rows, day_by_day.expected_by_category)}
+    totals.finish(complaint_rows, day_by_day.expected_by_category)
+    kpis = {"replication": replication, **kpi_definitions.values(totals)}
     return ReplicationOutput(replication, {}, {}, kpis, complaint_rows, figure_data)
 
 
@@ -175,9 +171,9 @@ def simulate(
     if typed.output.stream:
         visits, sessions = pd.DataFrame(), pd.DataFrame()
     else:
-        visits = tables.visits_frame(_stack([o.visits for o in outputs]), typed.hospital)
-        sessions = tables.sessions_frame(_stack([o.sessions for o in outputs]), typed.hospital)
-    complaint_table = tables.complaints_frame(_stack([o.complaints for o in outputs]), typed.hospital)
+        visits = tables.visits_frame(concat_columns([o.visits for o in outputs]), typed.hospital)
+        sessions = tables.sessions_frame(concat_columns([o.sessions for o in outputs]), typed.hospital)
+    complaint_table = tables.complaints_frame(concat_columns([o.complaints for o in outputs]), typed.hospital)
     kpis = pd.DataFrame([o.kpis for o in outputs])
     summary = stats.summarise(kpis)
     wall = time.perf_counter() - started
@@ -221,15 +217,6 @@ def _stream_directory(cfg: Config, directory: str | Path | None) -> Path | None:
     run_files.unmark(path)
     prepare(path)
     return path
-
-
-def _stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The replications' columns end to end (one replication's are used as they are);
-    each part's copy of a column is released as soon as it has been joined."""
-    if len(parts) == 1:
-        return dict(parts[0])
-    names = list(parts[0])
-    return {name: np.concatenate([p.pop(name) for p in parts]) for name in names}
 
 
 def _precision(kpis: pd.DataFrame, names: list[str]) -> dict[str, float]:

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.running_kpis import WaitHistogram
+from sim.analysis.percentiles import WaitHistogram
 from sim.runs import parquet as stream
 from sim.runs import run_files
 from sim.runs.sweep_jobs import mark_complete

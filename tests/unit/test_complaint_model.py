@@ -4,8 +4,8 @@ probabilities, the slot-time hook, concentration shares, the HCAT names."""
 import numpy as np
 import pytest
 
-from sim.analysis.complaint_kpis import top_share
 from sim.complaints import hcat
+from sim.complaints.concentration import top_share
 from sim.complaints.crowding import waiting_when_joined
 from sim.complaints.drivers import stage_waits
 from sim.complaints.model import cause_category_matrix, cause_probabilities, severity_matrix

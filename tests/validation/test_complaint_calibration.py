@@ -25,7 +25,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.analysis import complaint_kpis as complaint_metrics
 from sim.complaints import model as complaints
 from sim.complaints.calibration import (
     FITTED_TARGETS,
@@ -37,6 +36,7 @@ from sim.complaints.calibration import (
     measure,
     top_shares,
 )
+from sim.complaints.concentration import top_share
 from sim.engine.records import counted
 from sim.runs.calibration_sample import run_sample, year_sample
 from sim.streams import Streams
@@ -80,7 +80,7 @@ def test_redrawn_doctors_give_exactly_what_the_complaint_model_gives(demo_sample
                 expected[j], np.bincount(doctor[seen], weights=p[seen], minlength=doctors), rtol=1e-12, atol=1e-18
             )
             assert e.unseen_expected == pytest.approx(p[keep & ~seen].sum(), rel=1e-12)
-            assert top_shares(expected)[j] == pytest.approx(complaint_metrics.top_share(expected[j]), rel=1e-12)
+            assert top_shares(expected)[j] == pytest.approx(top_share(expected[j]), rel=1e-12)
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Interval coverage: the 95% t-interval that `sim.analysis.kpis` puts on a KPI covers the
+"""Interval coverage: the 95% t-interval that `sim.analysis.stats` puts on a KPI covers the
 true value in about 95% of repeated experiments.
 
 The true value is known on `validation_mmc`: the mean wait in queue of an M/M/3 queue
