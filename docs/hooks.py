@@ -20,6 +20,12 @@ def configuration_page() -> str:
     return configuration_reference()
 
 
+def kpi_page() -> str:
+    from sim.analysis.kpi_catalogue import markdown
+
+    return markdown()
+
+
 def changelog_page() -> str:
     """CHANGELOG.md, its links into docs/ made relative to the site."""
     return (ROOT / "CHANGELOG.md").read_text().replace("](docs/", "](")
@@ -47,10 +53,11 @@ def front_page() -> str:
     return LINK.sub(relink, (ROOT / "README.md").read_text())
 
 
-# page -> function returning its Markdown (add the KPI reference here)
+# page -> function returning its Markdown
 GENERATED = {
     "index.md": front_page,
     "reference/configuration.md": configuration_page,
+    "reference/kpis.md": kpi_page,
     "changelog.md": changelog_page,
 }
 

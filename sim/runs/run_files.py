@@ -19,7 +19,7 @@ from pathlib import Path
 
 MARKER = "complete.json"
 ERROR = "error.txt"  # a sweep job that failed: the message or traceback
-# what a run writes besides the marker (README, Output files)
+# what a run writes besides the marker (docs: Reference, Output files)
 OUTPUTS = (
     "visits.parquet",
     "doctor_sessions.parquet",
