@@ -27,7 +27,7 @@ from pathlib import Path
 CODE = """
 import json, pickle, sys, time
 import sim
-from sim.runs import replications as experiment
+from sim.runs import worker as experiment
 from sim.config.compose import to_typed
 days, replications, jobs = map(int, sys.argv[1:4])
 cfg = sim.compose(["output.progress=false", "hospital=general_hospital", f"run.days={days}",

@@ -11,12 +11,15 @@ not keep its visits (``output.stream=true``) is simulated — and ``sim.reportin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.clock import MINUTES_PER_DAY
 from sim.engine.records import NO_SHOW
+
+if TYPE_CHECKING:  # a run's visit table; the figure data itself needs no pandas
+    import pandas as pd
 
 HOURS = 24
 MONTHS = 12

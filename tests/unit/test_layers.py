@@ -129,3 +129,17 @@ def test_model_layers_load_no_output_libraries(package):
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "", f"importing every module of {package} loads {loaded}"
+
+
+def test_a_replication_needs_no_pandas():
+    """What a worker process runs for one replication (simulate its days, assess
+    complaints, compute KPIs) loads none of the output libraries."""
+    code = (
+        "import sys, sim, sim.config.compose\n"
+        "from sim.runs.worker import run_replication\n"
+        "cfg = sim.config.compose.to_typed(sim.compose(['hospital=teaching_demo', 'run.days=1', 'run.replications=1']))\n"
+        "run_replication(cfg, 0)\n"
+        "print(','.join(sorted(m for m in ('pandas', 'matplotlib', 'pyarrow') if m in sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"a replication loads {loaded}"

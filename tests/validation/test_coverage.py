@@ -31,7 +31,7 @@ import sim
 from sim.analysis.stats import t_interval
 from sim.analysis.theory import mmc_mean_wait
 from sim.config.compose import to_typed
-from sim.runs.replications import run_replications
+from sim.runs.worker import run_replications
 
 SERVERS, MEAN_SERVICE, RHO = 3, 10.0, 0.5
 SESSION_HOURS, WARMUP_MIN = 200, 120.0
