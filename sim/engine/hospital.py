@@ -16,7 +16,7 @@ from sim.demand import booking
 from sim.demand.patients import DayPatients
 from sim.engine import registration
 from sim.engine.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
-from sim.engine.kernel import LeanProcess
+from sim.engine.kernel import start_now
 from sim.engine.records import NO_SHOW, SessionLog, Stage, VisitLog, stage_names
 from sim.engine.slot_queue import SlotQueue
 from sim.engine.stations import FifoStation
@@ -209,7 +209,7 @@ class OpenDay:
                         rules.rush_per_waiting_patient,
                         rules.rush_min_factor,
                     )
-                    simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
                     doctor.day = day
+                    start_now(env, day)
             departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor, give_ups))
         return departments
