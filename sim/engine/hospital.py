@@ -130,10 +130,9 @@ class OpenDay:
             hospital.registration.kiosks,
             day_start + parse_clock(hospital.registration.opens),
         )
-        reg = self.stages["registration"]
-        reg.start, reg.end, reg.wait, self.starts_at = registration.settle(
+        self.starts_at = registration.settle(
+            self.stages["registration"],
             patients.arrival_time,
-            patients.service["registration"],
             patients.kiosk,
             bookings.pre_registered,
             ~bookings.no_show,
