@@ -7,22 +7,23 @@ events, and the environment, its event queue and the order of simultaneous event
 (time, then priority, then scheduling order) are SimPy's own. What it asks of the
 kernel, in the model's words:
 
-==============================================  ==========================================
-``start_now(env, day)``                          start a doctor's day now, as ``env.process``
-``start_each_at(env, [(time, day), ...])``       start each patient's day at its time
-``preset_timeout(env, when)``                    a timer set before the day runs
-``bell_at(env, when, ring)``                     a session's bell, set before the day runs
-``call_at(env, when, callback)``                 a timer set while the day runs
-``see_out(env, patient, doctor_id)``             a consultation has ended: the patient leaves
-``hand_over(patient, doctor_id)``                ... now, when the doctor next waits
-``wake(env, alarm, day)``                        wake a resting doctor
-``collector_paused()``                           no cyclic garbage collection during a day
-``existing_objects_frozen()``                    ... nor rescans of what existed before a run
-==============================================  ==========================================
+* ``start_now(env, day)``: start a doctor's day now, as ``env.process`` would;
+* ``start_each_at(env, [(time, day), ...])``: start each patient's day at its time;
+* ``preset_timeout(env, when)``, ``bell_at(env, when, ring)``: a timer, a session's
+  bell, set up before the day runs;
+* ``call_at(env, when, callback)``: a timer set while the day runs;
+* ``see_out(env, patient, doctor_id)``, ``hand_over(patient, doctor_id)``: a
+  consultation has ended and the patient leaves the room;
+* ``wake(env, alarm, day)``: wake a resting doctor;
+* ``collector_paused()``, ``existing_objects_frozen()``: keep the garbage collector
+  from rescanning, again and again, objects that reference counting frees or that
+  outlive the run.
 
 Every trick below saves work on every visit and keeps the order of events exactly
-what plain SimPy would give; each says why in one comment, as SimPy's own
-``core.py`` and ``events.py`` do.
+what plain SimPy would give (``tests/unit/test_kernel.py`` checks it); each says
+why in one comment, as SimPy's own ``core.py`` and ``events.py`` do. Events set up
+before the day runs happen at exactly their time, which ``now + (when - now)``
+does not always give.
 
 Days run on ``LeanProcess``, which resumes a generator when the event it waits for
 is processed, as ``simpy.Process`` does, but starts on any event (a patient when they
@@ -43,9 +44,9 @@ what it cannot do correctly, loudly:
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from heapq import heappush
 
 import simpy
 from simpy.events import URGENT, Event, Initialize
@@ -121,38 +122,25 @@ class _Starts:
             return
         when, day = self.pending[self.next]
         self.next += 1
-        env = self.env
-        now = env._now
-        delay = when - now
-        if now + delay != when:  # rarely: the subtraction rounded
-            delay = exact_delay(now, when)
-        start = _preset(env, delay)
+        start = _preset(self.env, when)
         # the next start is scheduled before this patient moves, as if all were set up at opening
         start.callbacks.append(self.schedule_next)
         LeanProcess(day, start)
 
 
-def exact_delay(now: float, when: float) -> float:
-    """A delay d with now + d == when exactly, so that an event scheduled from
-    ``now`` is processed at the very time ``when`` (``when - now`` can be off by a
-    rounding step; nudging it by one unit in the last place at a time fixes that)."""
-    delay = when - now
-    while now + delay < when:
-        delay = math.nextafter(delay, math.inf)
-    while now + delay > when:
-        delay = math.nextafter(delay, -math.inf)
-    return delay
-
-
-def _preset(env: simpy.Environment, delay: float) -> simpy.Event:
+def _preset(env: simpy.Environment, when: float) -> simpy.Event:
+    if not when >= env._now:  # also NaN: the clock never goes back
+        raise ValueError(f"cannot set up an event at {when}: the clock is at {env._now}")
     event = Event(env)
-    # triggered by hand, as Timeout.__init__ does, but URGENT: at equal times it comes
-    # before everything scheduled while the day runs, as it would by having been
-    # scheduled first, and after what was set up before it (SimPy orders by time,
-    # priority, then scheduling)
+    # triggered by hand, as Timeout.__init__ does, and scheduled as env.schedule does,
+    # but: at ``when`` itself (now + (when - now) can round to a neighbour of ``when``,
+    # and for some pairs no delay reaches it); and URGENT, so that at equal times it
+    # comes before everything scheduled while the day runs, as it would by having been
+    # scheduled first, and after what was set up before it (SimPy orders events by
+    # time, priority, then scheduling)
     event._ok = True
     event._value = None
-    env.schedule(event, URGENT, delay)
+    heappush(env._queue, (when, URGENT, next(env._eid), event))
     return event
 
 
@@ -160,13 +148,13 @@ def preset_timeout(env: simpy.Environment, when: float) -> simpy.Event:
     """A timeout at ``when`` for what is set up before the day runs (the doctors'
     first session timers): at equal times it comes before everything scheduled while
     the day runs, and among set-up events in the order they were set up."""
-    return _preset(env, when - env._now)
+    return _preset(env, when)
 
 
 def bell_at(env: simpy.Environment, when: float, ring: Callable[[], None]) -> None:
     """Call ``ring()`` at ``when``; set up before the day runs, like ``preset_timeout``
     (a session's end: at equal times the bell rings before any doctor's event)."""
-    _preset(env, when - env._now).callbacks.append(lambda _event: ring())
+    _preset(env, when).callbacks.append(lambda _event: ring())
 
 
 def call_at(env: simpy.Environment, when: float, callback: Callable[[simpy.Event], None]) -> None:

@@ -1,38 +1,34 @@
 """A patient's day in the outpatient department: the first file to read.
 
-Each step of the day, and where it happens (steps 1, 2 and the end of 5 happen
-elsewhere, for speed; the process below starts at 3):
+The steps of the day and where each happens. Steps 1, 2 and the end of 5 happen
+elsewhere, for speed; ``patient_day`` below starts at step 3.
 
-==  ======================  ====================================================================
- 1  arrive                  drawn before the day (``sim.demand.patients``; a booked patient near
-                            their slot, ``sim.demand.booking``). A booked patient who does not
-                            come has no day (``sim.engine.day``).
- 2  register                at a window or a kiosk, unless registered when booking online:
-                            settled when the day opens (``sim.engine.registration.settle``); the
-                            patient's process starts as they leave the desk
-                            (``sim.engine.day._open_doors``).
- 3  choose a doctor         here: the doctor of a booked slot, else ``Department.choose_queue``
-                            (``sim.engine.hospital``). If those doctors have all gone home, the
-                            clinic is closed to this patient.
- 4  wait for the doctor     here (``join``); who is called next is the queue's discipline
-                            (``sim.engine.doctors.ConsultQueue``, ``sim.engine.slot_queue``).
-    ... or give up          reneging: the doctors' queue settles it at the deadline
-                            (``sim.engine.doctors.GiveUps``) and records it; the wait ends with
-                            no doctor.
- 5  consult                 timed by the doctor's day (``sim.engine.doctors.doctor_day``), which
-                            also sees the patient out: the wait ends with the doctor's id
-                            (``sim.engine.kernel.see_out``).
- 6  pay for examinations    here, at the cashier (``sim.engine.stations``), unless paying on the
-                            phone.
- 7  have the examinations   here, one station after another, in config order.
- 8  wait for the results    here.
- 9  back to the doctor      here, as in 4-5 but never giving up; deferred to another day if the
-                            doctors who could review them have gone home.
-10  pay for the medicine    here, at the cashier, unless paying on the phone.
-11  collect the medicine    here, at the pharmacy: the last stage, so no event
-                            (``FifoStation.serve_last``).
-12  leave                   here: the departure time.
-==  ======================  ====================================================================
+1. **Arrive**: drawn before the day (``sim.demand.patients``; a booked patient near
+   their slot, ``sim.demand.booking``). A booked patient who does not come has no
+   day (``sim.engine.day``).
+2. **Register** at a window or a kiosk, unless registered when booking online:
+   settled when the day opens (``sim.engine.registration.settle``). The patient's
+   process starts as they leave the desk (``sim.engine.day._open_doors``).
+3. **Choose a doctor**, here: the doctor of a booked slot, else
+   ``Department.choose_queue`` (``sim.engine.hospital``). If those doctors have all
+   gone home, the clinic is closed to this patient.
+4. **Wait for the doctor**, here (``join``); who is called next is the queue's
+   discipline (``sim.engine.doctors.ConsultQueue``, ``sim.engine.slot_queue``).
+   **Or give up**: the doctors' queue settles it at the deadline and records it
+   (``sim.engine.doctors.GiveUps``); the wait ends with no doctor.
+5. **Consult**: timed by the doctor's day (``sim.engine.doctors.doctor_day``), which
+   also sees the patient out (``sim.engine.kernel.see_out``): the wait ends with
+   the doctor's id.
+6. **Pay for examinations**, here, at the cashier (``sim.engine.stations``), unless
+   paying on the phone.
+7. **Have the examinations**, here, one station after another, in config order.
+8. **Wait for the results**, here.
+9. **Back to the doctor**, here, as in 4-5 but never giving up; deferred to another
+   day if the doctors who could review them have gone home.
+10. **Pay for the medicine**, here, at the cashier, unless paying on the phone.
+11. **Collect the medicine**, here, at the pharmacy: the last stage, so no event
+    (``FifoStation.serve_last``).
+12. **Leave**, here: the departure time.
 
 Every time is written into the day's columnar log (``sim.engine.records``) by the
 step that knows it.
