@@ -4,12 +4,15 @@ would give it; its garbage-collector guards restore what they change."""
 
 from __future__ import annotations
 
+import ast
 import gc
 import random
+from pathlib import Path
 
 import pytest
 import simpy
 
+import sim
 from sim.engine.kernel import (
     LeanProcess,
     bell_at,
@@ -366,3 +369,32 @@ def test_existing_objects_are_frozen_for_a_replication_and_released():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+# --- one kernel ---------------------------------------------------------------------------
+
+SIMPY_INTERNALS = {"_ok", "_value", "_defused", "_queue", "_now", "_eid", "callbacks", "peek", "gi_running"}
+
+
+def test_only_the_kernel_touches_simpy_internals_or_the_collector():
+    """No module of the package but ``sim.engine.kernel`` imports ``gc`` or SimPy's
+    ``events``/``core`` modules, or reads or sets an event's or environment's
+    internals (or ``callbacks``, ``peek``, a generator's ``gi_running``)."""
+    root = Path(sim.__file__).parent
+    offences = []
+    for path in sorted(root.rglob("*.py")):
+        if path == root / "engine" / "kernel.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Attribute) and node.attr in SIMPY_INTERNALS:
+                names = [f".{node.attr}"]
+            else:
+                continue
+            for name in names:
+                if name == "gc" or name.startswith(("simpy.", ".")):
+                    offences.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert offences == []
