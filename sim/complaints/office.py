@@ -5,7 +5,7 @@ Rather than a SimPy model, the office runs on a *working-time clock*: W(t) count
 office minutes from the start of the run to absolute time t (it stands still at
 night, at weekends and outside hours). On that clock the office is a plain c-server
 FIFO queue, solved exactly by the Kiefer-Wolfowitz recursion (a heap of the times
-each officer is next free); converting back gives calendar times that always fall
+each officer is next free: ``sim.engine.stations.book``); converting back gives calendar times that always fall
 inside office hours, and a case interrupted by closing time resumes when the office
 next opens. A few thousand complaints take milliseconds.
 
@@ -17,12 +17,13 @@ receipt does not count).
 from __future__ import annotations
 
 import datetime as dt
-from heapq import heapreplace
 
 import numpy as np
 
 from sim import distributions
 from sim.clock import MINUTES_PER_DAY, parse_clock
+from sim.engine.records import Stage
+from sim.engine.stations import book
 from sim.schema import ComplaintOfficeConfig
 from sim.streams import Streams
 
@@ -90,15 +91,13 @@ def handle(
     order = np.argsort(received, kind="stable")
     effort = distributions.build(office.handling).sample(streams.stream("complaints.office"), n)
     upheld = streams.stream("complaints.upheld").random(n) < office.upheld_share
-    arrive = calendar.to_work(received[order])
-    start = np.empty(n)
-    end = np.empty(n)
-    free = [0.0] * office.staff  # heap: office-clock time each officer is next free
-    for i in range(n):
-        begin = arrive[i] if arrive[i] > free[0] else free[0]
-        start[i] = begin
-        end[i] = begin + effort[i]
-        heapreplace(free, end[i])
+    # on the office clock, complaints in order of receipt form a FIFO queue for the staff
+    handling = Stage("complaint_handling", effort.tolist(), n)
+    free_at = [0.0] * office.staff  # heap: office-clock time each officer is next free
+    for i, arrival in enumerate(calendar.to_work(received[order]).tolist()):
+        book(free_at, handling, i, arrival)
+    start = np.array(handling.start)
+    end = np.array(handling.end)
     out_start = np.empty(n)
     out_end = np.empty(n)
     within = np.empty(n, dtype=bool)

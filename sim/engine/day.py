@@ -6,9 +6,7 @@ Nothing here knows about Hydra, files or pandas: the caller passes typed configs
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import simpy
@@ -16,7 +14,7 @@ import simpy
 from sim.clock import MINUTES_PER_DAY, calendar_days
 from sim.demand.patients import draw_day
 from sim.engine.hospital import OpenDay
-from sim.engine.kernel import Starts
+from sim.engine.kernel import collector_paused, existing_objects_frozen, start_each_at
 from sim.engine.pathway import patient_day
 from sim.schema import HospitalConfig, RunConfig
 from sim.streams import Streams
@@ -29,27 +27,10 @@ def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns,
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
     open_day = OpenDay(env, hospital, patients, day)  # starts the doctors' processes
     env.process(_open_doors(env, open_day))
-    with _cyclic_gc_paused():
+    with collector_paused():
         env.run()
     open_day.close()
     return open_day.log.columns(), open_day.sessions_log.columns()
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a day runs. Every event, timeout and queue
-    entry is freed by reference counting as soon as it is done with; the collector
-    would only scan the day's live objects again and again (about 5% of the run). The
-    day's structure (clinic, queues, processes: a few reference cycles) is collected
-    once the day is over."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _open_doors(env: simpy.Environment, open_day: OpenDay):
@@ -60,7 +41,7 @@ def _open_doors(env: simpy.Environment, open_day: OpenDay):
     starts = open_day.starts_at  # floats (not NumPy scalars: the clock takes its type from them)
     coming = np.flatnonzero(open_day.coming)  # booked patients who do not come have no day
     order = coming[np.argsort(np.asarray(starts)[coming], kind="stable")]
-    Starts(env, [(starts[visit], patient_day(env, visit, open_day)) for visit in order.tolist()]).schedule_next()
+    start_each_at(env, [(starts[visit], patient_day(env, visit, open_day)) for visit in order.tolist()])
     return
     yield  # a generator, so that SimPy runs it as a process
 
@@ -108,23 +89,6 @@ def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tu
     return visits, sessions
 
 
-@contextmanager
-def _older_objects_frozen() -> Iterator[None]:
-    """Keep the objects that exist before a replication starts (modules, configs: about
-    120,000 of them) out of the garbage collector's full collections while it runs.
-    The simulation allocates enough to trigger several full collections, each of which
-    would scan them all again (about 15% of a run's time). Left alone if the caller
-    has frozen objects of their own."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def simulate_replication(
     hospital: HospitalConfig, run: RunConfig, replication: int, on_day_done: Callable[[int], None] | None = None
 ) -> tuple[Columns, Columns]:
@@ -143,7 +107,7 @@ def replication_days(
     columns), with ``replication`` and ``visit_id`` (counting on from the previous
     days') added. A replication whose days are all closed gives one pair of empty
     tables with the usual columns. Callers may keep the days or write them away."""
-    with _older_objects_frozen():
+    with existing_objects_frozen():
         streams = Streams(run.seed, replication)
         dates = calendar_days(run.start_date, run.days)
         so_far = 0

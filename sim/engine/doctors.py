@@ -32,7 +32,7 @@ from heapq import heappop, heappush
 
 import simpy
 
-from sim.engine.kernel import process_now, set_up_timeout
+from sim.engine.kernel import bell_at, hand_over, preset_timeout, see_out, wake
 from sim.engine.records import LEFT_WITHOUT_BEING_SEEN, SessionLog, Stage, VisitLog
 
 NEW, REVIEW = 1, 0  # queue priority classes (lower is called first)
@@ -46,7 +46,7 @@ class Doctor:
         self.id = doctor_id
         self.department = department
         self.wake: simpy.Event | None = None
-        self.day = None  # the generator of the doctor's day, when it runs on a LeanProcess
+        self.day = None  # the generator of the doctor's day, when started by sim.engine.kernel.start_now
 
 
 class GiveUps:
@@ -112,9 +112,8 @@ class ConsultQueue:
         self.doctors_at_work = len(doctors)  # falls to 0 when all have gone home for the day
         for index, (_, end) in enumerate(sessions):
             last = index == len(sessions) - 1
-            # Scheduled before any doctor event, so at equal times the bell rings first.
-            bell = set_up_timeout(env, end - env.now)
-            bell.callbacks.append(lambda _event, last=last: self._session_ends(last))
+            # set up before any doctor's event, so at equal times the bell rings first
+            bell_at(env, end, lambda last=last: self._session_ends(last))
 
     def _session_ends(self, last: bool) -> None:
         if not last:  # after the last session the doctors see everyone: nobody needs to be owed
@@ -158,17 +157,10 @@ class ConsultQueue:
         return event
 
     def wake_one(self) -> None:
-        """Wake the doctor who rested last: at once if nothing else is due at this
-        moment (the wake-up would be the next event processed) and the doctor's day
-        is not itself running (a doctor who has just rested, seeing the last patient
-        out); otherwise through a scheduled event (``succeed``)."""
+        """Wake the doctor who rested last (``sim.engine.kernel.wake``)."""
         self.load += 1
         doctor = self.idle.pop()
-        env = self.env
-        if doctor.day is not None and not doctor.day.gi_running and env.peek() > env.now:
-            process_now(doctor.wake, None)
-        else:
-            doctor.wake.succeed()
+        wake(self.env, doctor.wake, doctor.day)
 
     def rest(self, doctor: Doctor) -> simpy.Event:
         """The doctor waits for a patient (or the session's end): the event that wakes them."""
@@ -202,10 +194,11 @@ def doctor_day(
 
     When a consultation ends the doctor turns to what comes next (the next patient, a
     rest, the end of the session) and the patient who was seen leaves the room: their
-    event is processed at once, when the doctor next waits, rather than going round
+    event is processed when the doctor next waits (``then``), rather than going round
     the event queue — unless something else is due at that very moment, in which case
-    it is scheduled behind it (``succeed``). Either way everything happens in the
-    order it would if every consultation's end were an event of its own.
+    it is scheduled behind it (``sim.engine.kernel.see_out``, ``hand_over``). Either
+    way everything happens in the order it would if every consultation's end were an
+    event of its own.
     """
     call = queue.call
     give_ups = queue.give_ups
@@ -218,12 +211,12 @@ def doctor_day(
         nonlocal seen
         if seen is not None:
             leaving, seen = seen, None
-            process_now(leaving, doctor.id)
+            hand_over(leaving, doctor.id)
         return event
 
     for index, (start, end) in enumerate(queue.sessions):
         if env.now < start:  # the first session's timer is set up before the day runs
-            yield then(set_up_timeout(env, start - env.now) if index == 0 else env.timeout(start - env.now))
+            yield then(preset_timeout(env, start) if index == 0 else env.timeout(start - env.now))
         busy = busy_in_session = 0.0
         patients = 0
         while True:
@@ -259,10 +252,7 @@ def doctor_day(
                 busy += duration
                 busy_in_session += max(0.0, min(now + duration, end) - max(now, start))
                 patients += 1
-                if env.peek() > env.now:
-                    seen = event
-                else:
-                    event.succeed(doctor.id)
+                seen = see_out(env, event, doctor.id)  # held (or None): leaves when the doctor next waits
             elif now < end:
                 yield then(queue.rest(doctor))
             else:

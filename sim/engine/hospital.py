@@ -16,7 +16,7 @@ from sim.demand import booking
 from sim.demand.patients import DayPatients
 from sim.engine import registration
 from sim.engine.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
-from sim.engine.kernel import LeanProcess
+from sim.engine.kernel import start_now
 from sim.engine.records import NO_SHOW, SessionLog, Stage, VisitLog, stage_names
 from sim.engine.slot_queue import SlotQueue
 from sim.engine.stations import FifoStation
@@ -130,10 +130,9 @@ class OpenDay:
             hospital.registration.kiosks,
             day_start + parse_clock(hospital.registration.opens),
         )
-        reg = self.stages["registration"]
-        reg.start, reg.end, reg.wait, self.starts_at = registration.settle(
+        self.starts_at = registration.settle(
+            self.stages["registration"],
             patients.arrival_time,
-            patients.service["registration"],
             patients.kiosk,
             bookings.pre_registered,
             ~bookings.no_show,
@@ -209,7 +208,7 @@ class OpenDay:
                         rules.rush_per_waiting_patient,
                         rules.rush_min_factor,
                     )
-                    simpy.events.Initialize(env, LeanProcess(day))  # starts at once, as env.process would
                     doctor.day = day
+                    start_now(env, day)
             departments.append(Department(name, queues, doctors, cfg.assignment, rules.review_same_doctor, give_ups))
         return departments

@@ -1,14 +1,37 @@
-"""A patient's day in the outpatient department.
+"""A patient's day in the outpatient department: the first file to read.
 
-Arrive (a booked patient around their slot time), register at a window or a
-self-service kiosk (unless registered when booking online), wait for the doctor (a booked patient for the doctor
-of their slot), consult; if the doctor orders examinations, pay for them (unless paying
-on the phone), have them, wait for the results and return to the same doctor; if a
-prescription was written, pay for it and collect it at the pharmacy; leave. Patients
-who run out of patience before the doctor calls them leave without being seen;
-patients whose results come back after the doctors have gone home leave to come back
-another day; a patient who reaches the doctor's queue after the doctors have gone home
-cannot be seen. Booked patients who do not come have no day at all (``sim.engine.day``).
+The steps of the day and where each happens. Steps 1, 2 and the end of 5 happen
+elsewhere, for speed; ``patient_day`` below starts at step 3.
+
+1. **Arrive**: drawn before the day (``sim.demand.patients``; a booked patient near
+   their slot, ``sim.demand.booking``). A booked patient who does not come has no
+   day (``sim.engine.day``).
+2. **Register** at a window or a kiosk, unless registered when booking online:
+   settled when the day opens (``sim.engine.registration.settle``). The patient's
+   process starts as they leave the desk (``sim.engine.day._open_doors``).
+3. **Choose a doctor**, here: the doctor of a booked slot, else
+   ``Department.choose_queue`` (``sim.engine.hospital``). If those doctors have all
+   gone home, the clinic is closed to this patient.
+4. **Wait for the doctor**, here (``join``); who is called next is the queue's
+   discipline (``sim.engine.doctors.ConsultQueue``, ``sim.engine.slot_queue``).
+   **Or give up**: the doctors' queue settles it at the deadline and records it
+   (``sim.engine.doctors.GiveUps``); the wait ends with no doctor.
+5. **Consult**: timed by the doctor's day (``sim.engine.doctors.doctor_day``), which
+   also sees the patient out (``sim.engine.kernel.see_out``): the wait ends with
+   the doctor's id.
+6. **Pay for examinations**, here, at the cashier (``sim.engine.stations``), unless
+   paying on the phone.
+7. **Have the examinations**, here, one station after another, in config order.
+8. **Wait for the results**, here.
+9. **Back to the doctor**, here, as in 4-5 but never giving up; deferred to another
+   day if the doctors who could review them have gone home.
+10. **Pay for the medicine**, here, at the cashier, unless paying on the phone.
+11. **Collect the medicine**, here, at the pharmacy: the last stage, so no event
+    (``FifoStation.serve_last``).
+12. **Leave**, here: the departure time.
+
+Every time is written into the day's columnar log (``sim.engine.records``) by the
+step that knows it.
 """
 
 from __future__ import annotations
@@ -20,13 +43,12 @@ from sim.engine.records import CLINIC_CLOSED, REVIEW_DEFERRED
 
 
 def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
-    """From leaving the registration desk (or arriving, if registered when booking):
-    the registration windows and kiosks are first come, first served and fed only by
-    arrivals, so each patient's registration is settled when the day opens
-    (``sim.engine.registration``) and their process starts when they leave the desk."""
+    """Steps 3-12 of the patient ``visit``'s day, from leaving the registration desk
+    (or arriving, if registered when booking)."""
     stages = day.stages
     log = day.log
 
+    # 3. choose a doctor
     department = day.department_of[visit]
     slot_doctor = day.slot_doctor[visit]
     if slot_doctor >= 0:  # booked: the queue of the slot's doctor
@@ -37,22 +59,28 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         log.outcome[visit] = CLINIC_CLOSED
         log.departure[visit] = env.now
         return
+
+    # 4. wait for the doctor (or give up), 5. consult
     doctor = yield queue.join(visit, review=False, deadline=env.now + day.deadline_after[visit])
-    if doctor is None:  # left without being seen (``sim.engine.doctors.GiveUps`` recorded when)
+    if doctor is None:  # gave up: GiveUps recorded when
         return
 
     paying_at_cashier = not day.mobile_payment[visit]
     exams = day.exams_needed[visit]
     if exams:
+        # 6. pay for examinations
         if paying_at_cashier:
             yield day.cashier.serve(visit, stages["exam_payment"])
+        # 7. have the examinations
         results_ready = env.now
         for exam in exams:
             yield day.exam_stations[exam].serve(visit, stages[exam])
             results_ready = max(results_ready, env.now + day.result_delay[exam][visit])
         log.results_ready[visit] = results_ready
+        # 8. wait for the results
         if results_ready > env.now:
             yield env.timeout(results_ready - env.now)
+        # 9. back to the doctor
         review_queue = department.review_queue(visit, doctor, day.assignment_draw[visit])
         if review_queue.closed:
             log.outcome[visit] = REVIEW_DEFERRED
@@ -61,9 +89,11 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         yield review_queue.join(visit, review=True, deadline=float("inf"))
 
     if day.prescription[visit]:
+        # 10. pay for the medicine
         if paying_at_cashier:
             yield day.cashier.serve(visit, stages["payment"])
-        # the medicine is the last thing: leave when it has been handed over
+        # 11. collect the medicine, 12. leave when it has been handed over
         log.departure[visit] = day.pharmacy.serve_last(visit, stages["pharmacy"])
         return
+    # 12. leave
     log.departure[visit] = env.now

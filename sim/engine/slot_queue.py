@@ -30,6 +30,7 @@ from heapq import heapify, heappop, heappush
 import simpy
 
 from sim.engine.doctors import INF, REVIEW, ConsultQueue, Doctor, GiveUps
+from sim.engine.kernel import call_at
 
 # A slot is due when now >= slot time; times reached by timeouts can differ from the
 # slot time in the last bit, so "due" allows this much.
@@ -71,7 +72,7 @@ class SlotQueue(ConsultQueue):
             slot = self.slot_time[visit]
             heappush(self.booked, (slot, self.seq, visit, False, event, deadline, now))
             if slot > now and not self.see_early:
-                env.timeout(slot - now).callbacks.append(self._slot_due)
+                call_at(env, slot, self._slot_due)
         else:
             rank = 0 if self.elderly[visit] else 1
             heappush(self.walk_ins, (rank, self.seq, visit, review, event, deadline, now))
