@@ -24,6 +24,8 @@ OUTPUTS = (
     "visits.parquet",
     "doctor_sessions.parquet",
     "complaints.parquet",
+    "events.parquet",
+    "events.xes",
     "kpis.csv",
     "summary.json",
     "provenance.json",

@@ -18,8 +18,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "sim"
 
 # top to bottom; a module imports from its own layer or below
 LAYERS = [
-    ["__main__", "app"],
-    ["reporting", "compare", "precision", "aggregate", "report"],  # the last four: public shims
+    ["__main__"],
+    # the web app (sim.app) and the public shims (compare, precision, aggregate, report, animate)
+    ["reporting", "app", "compare", "precision", "aggregate", "report", "animate"],
     ["runs"],
     ["config", "analysis"],
     ["complaints"],
