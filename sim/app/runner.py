@@ -1,0 +1,153 @@
+"""Where the page's runs happen: one worker process (so the page stays responsive
+while a run goes), which imports the model once and keeps the results of the
+scenarios it has run (a scenario run twice, or the baseline, returns at once).
+
+``run_page`` is the whole of a page's run: ``sim.simulate`` on the composed
+overrides — exactly what ``python -m sim <overrides>`` runs, so the numbers are the
+command line's — and the small tables the page draws from, including the animation of
+the first day of replication 0.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+CACHED_RUNS = 32
+_progress = None  # in the worker: [replication-days done, replication-days in all]
+_cache: dict[tuple[str, ...], PageResult] = {}
+
+
+@dataclass
+class PageResult:
+    """What the page shows of one run."""
+
+    overrides: list[str]
+    hospital: str
+    summary: pd.DataFrame  # KPI -> mean, ci_low, ci_high, n
+    kpis: pd.DataFrame  # one row per replication
+    waits_by_hour: pd.DataFrame  # department, hour, wait (min)
+    per_doctor: dict[str, np.ndarray]  # "expected" / "realised" complaints per doctor, all replications
+    seconds: float
+    replications: int
+    days: int
+    animation: dict | None = None  # plotly figure data (sim.reporting.animation_html)
+    extras: dict = field(default_factory=dict)
+
+
+def run_page(overrides: list[str], animate: bool = True) -> PageResult:
+    """Run the scenario of ``overrides`` (the command line's) and gather what the page
+    shows. A scenario this worker has run before is returned from its cache."""
+    key = (*overrides, f"animate={animate}")
+    if key in _cache:
+        return _cache[key]
+    import sim
+    from sim.config.compose import to_typed
+
+    started = time.perf_counter()
+    typed = to_typed(sim.compose(list(overrides)))
+    _report(0, typed.run.days * (typed.run.replications if isinstance(typed.run.replications, int) else 1))
+    result = sim.simulate(typed, progress=False, on_progress=_advance)
+    page = PageResult(
+        overrides=list(overrides),
+        hospital=typed.hospital.name,
+        summary=result.summary[["mean", "ci_low", "ci_high", "n"]].copy(),
+        kpis=result.kpis.copy(),
+        waits_by_hour=_waits_by_hour(result.figure_data),
+        per_doctor={"expected": result.figure_data.doctor_totals(1), "realised": result.figure_data.doctor_totals(2)},
+        seconds=0.0,
+        replications=int(result.config.run.replications),
+        days=typed.run.days,
+    )
+    if animate:
+        page.animation = first_day_animation(result)
+    page.seconds = time.perf_counter() - started
+    if len(_cache) >= CACHED_RUNS:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = page
+    return page
+
+
+def _waits_by_hour(data) -> pd.DataFrame:
+    rows = []
+    for department, total, count in zip(data.departments, data.wait_sum, data.wait_count, strict=True):
+        for hour in np.flatnonzero(count):
+            rows.append({"department": department, "hour": int(hour), "wait": float(total[hour] / count[hour])})
+    return pd.DataFrame(rows, columns=["department", "hour", "wait"])
+
+
+def first_day_animation(result) -> dict | None:
+    """The animation (plotly figure data) of the first day with patients of replication 0."""
+    from sim.analysis.event_log import event_log
+    from sim.engine.records import stage_names
+    from sim.reporting.animation import flow
+    from sim.reporting.animation_html import figure
+    from sim.schema import plain_data
+
+    visits = result.visits
+    came = visits[(visits["replication"] == 0) & visits["arrival_time"].notna()]
+    if not len(came):
+        return None
+    day = int(came["day"].min())
+    visits = visits[(visits["replication"] == 0) & (visits["day"] == day)]
+    complaints = result.complaints
+    complaints = complaints[(complaints["replication"] == 0) & complaints["visit_id"].isin(visits["visit_id"])]
+    config = plain_data(result.config)
+    events = event_log(visits, complaints, stage_names(result.config.hospital), config["run"]["start_date"])
+    return figure(flow(events, config, replication=0, day=day))
+
+
+# -- the worker process ----------------------------------------------------------------
+
+
+def _start(progress) -> None:
+    """In the worker, once: keep the shared progress counters, load the model."""
+    global _progress
+    _progress = progress
+    import sim  # noqa: F401  (the first run should not pay for the imports)
+    import sim.reporting.result  # noqa: F401
+
+
+def _report(done: float, total: float) -> None:
+    if _progress is not None:
+        _progress[0], _progress[1] = done, total
+
+
+def _advance(days: int) -> None:
+    if _progress is not None:
+        _progress[0] += days
+
+
+class Worker:
+    """One worker process running the page's scenarios, one after the other."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")  # the page's threads make fork unsafe
+        self._progress = context.Array("d", 2)
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_start, initargs=(self._progress,)
+        )
+        self._pool.submit(_warm)
+
+    def submit(self, overrides: list[str], animate: bool = True) -> Future:
+        return self._pool.submit(run_page, list(overrides), animate)
+
+    def progress(self) -> float:
+        """Share of the running scenario's replication-days done (0 when none runs)."""
+        done, total = self._progress[0], self._progress[1]
+        return min(1.0, done / total) if total else 0.0
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _warm() -> None:
+    """Compose once, so that Hydra's first composition is not a run's."""
+    import sim
+
+    sim.compose(["hospital=teaching_demo"])
