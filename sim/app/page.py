@@ -76,7 +76,7 @@ def main() -> None:
     with flow:
         _animation(result)
     with tried:
-        st.dataframe(pd.DataFrame(state["tried"]), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(state["tried"]), hide_index=True, width="stretch")
 
 
 def _sidebar() -> scenarios.Scenario:
@@ -114,7 +114,7 @@ def _sidebar() -> scenarios.Scenario:
             key, _, value = line.strip().partition("=")
             settings[key.strip()] = scenarios.parse_value(value.strip())
     side.file_uploader("Load a scenario (YAML)", type=["yaml", "yml"], key="upload")
-    if side.button("Run", type="primary", use_container_width=True):
+    if side.button("Run", type="primary", width="stretch"):
         state["run_now"] = True
     return scenarios.Scenario(hospital, chosen, settings)
 
@@ -170,7 +170,7 @@ def _download(scenario: scenarios.Scenario) -> None:
         scenario.to_yaml(),
         file_name="scenario.yaml",
         mime="application/x-yaml",
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -242,7 +242,7 @@ def _waits(result) -> None:
         yaxis_rangemode="tozero",
         height=380,
     )
-    st.plotly_chart(figure, use_container_width=True)
+    st.plotly_chart(figure, width="stretch")
     st.caption("Mean wait for the first consultation by hour of arrival (all replications).")
 
 
@@ -264,7 +264,7 @@ def _complaints(result) -> None:
         )
     )
     bars.update_layout(title="Expected complaints by HCAT domain", yaxis_title="per 1,000 visits", height=380)
-    left.plotly_chart(bars, use_container_width=True)
+    left.plotly_chart(bars, width="stretch")
     lorenz = go.Figure()
     from sim.reporting.complaint_figures import lorenz as lorenz_curve
 
@@ -278,7 +278,7 @@ def _complaints(result) -> None:
         yaxis_title="share of complaints",
         height=380,
     )
-    right.plotly_chart(lorenz, use_container_width=True)
+    right.plotly_chart(lorenz, width="stretch")
 
 
 def _animation(result) -> None:
@@ -289,7 +289,7 @@ def _animation(result) -> None:
         "The first day of replication 1: every dot is a patient (colour: department); cards are queues (left) "
         "and the people serving (right). Press ▶ Play."
     )
-    st.plotly_chart(result.animation, use_container_width=True)
+    st.plotly_chart(result.animation, width="stretch")
 
 
 main()
