@@ -62,7 +62,7 @@ def main() -> None:
         st.info("Press **Run** to simulate the scenario.")
         return
     result, baseline = state["results"][shown["scenario"]], state["results"][shown["baseline"]]
-    st.subheader(f"Results: {shown['description']}")
+    st.subheader(f"Run {len(state['tried'])}: {shown['description']}")
     st.caption(
         f"{result.replications} replications × {result.days} days; run in {result.seconds:.1f} s · "
         f"`python -m sim {' '.join(result.overrides)}` gives the same numbers"
@@ -219,10 +219,8 @@ def _cards(result, baseline) -> None:
             verdict = words.verdict(name, difference)
             with column.container(border=True):
                 st.markdown(f"**{words.label(name)}**")
-                st.markdown(
-                    f"<span style='font-size:1.6em'>{words.value_text(name, row['mean'])}</span>",
-                    unsafe_allow_html=True,
-                )
+                value = words.value_text(name, row["mean"])
+                st.markdown(f"<span class='kpi-{name}' style='font-size:1.6em'>{value}</span>", unsafe_allow_html=True)
                 st.caption(words.interval_text(name, row["ci_low"], row["ci_high"]))
                 colour = {"better": "green", "worse": "red", "unclear": "gray"}[verdict]
                 st.markdown(f":{colour}[{words.difference_text(name, difference)}]")
