@@ -180,15 +180,14 @@ def _run(scenario: scenarios.Scenario, overrides: list[str]) -> None:
     run_settings = {k: v for k, v in scenario.settings.items() if k.startswith("run.")}
     baseline = scenarios.Scenario(scenario.hospital, [], run_settings).overrides()
     bar = st.progress(0.0, text="Starting…")
+    pool = worker()
+    pool.reset_progress()
+    futures = {tuple(w): pool.submit(w) for w in (baseline, overrides) if tuple(w) not in state["results"]}
     try:
-        for what, wanted in (("baseline", baseline), ("scenario", overrides)):
-            key = tuple(wanted)
-            if key in state["results"]:
-                continue
-            future = worker().submit(wanted)
-            while not future.done():
-                bar.progress(worker().progress(), text=f"Running the {what}…")
-                time.sleep(POLL_S)
+        while not all(f.done() for f in futures.values()):
+            bar.progress(pool.progress(), text="Running the scenario and its baseline…")
+            time.sleep(POLL_S)
+        for key, future in futures.items():
             state["results"][key] = future.result()
     except ConfigError as error:
         bar.empty()

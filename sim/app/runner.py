@@ -1,6 +1,7 @@
-"""Where the page's runs happen: one worker process (so the page stays responsive
-while a run goes), which imports the model once and keeps the results of the
-scenarios it has run (a scenario run twice, or the baseline, returns at once).
+"""Where the page's runs happen: two worker processes (so the page stays responsive
+while a run goes, and a scenario and its baseline run side by side on two cores),
+which import the model once and keep the results of the scenarios they have run (a
+scenario run twice returns at once).
 
 ``run_page`` is the whole of a page's run: ``sim.simulate`` on the composed
 overrides — exactly what ``python -m sim <overrides>`` runs, so the numbers are the
@@ -19,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 CACHED_RUNS = 32
-_progress = None  # in the worker: [replication-days done, replication-days in all]
+WORKERS = 2
+_progress = None  # shared by the workers: [done, in all] replication-days for each worker
+_slot = 0  # this worker's pair in _progress
 _cache: dict[tuple[str, ...], PageResult] = {}
 
 
@@ -33,7 +36,8 @@ class PageResult:
     kpis: pd.DataFrame  # one row per replication
     waits_by_hour: pd.DataFrame  # department, hour, wait (min)
     per_doctor: dict[str, np.ndarray]  # "expected" / "realised" complaints per doctor, all replications
-    seconds: float
+    seconds: float  # wall time in the worker
+    cpu_seconds: float  # of which this process computed (the rest: waiting for a core)
     replications: int
     days: int
     animation: dict | None = None  # plotly figure data (sim.reporting.animation_html)
@@ -49,7 +53,7 @@ def run_page(overrides: list[str], animate: bool = True) -> PageResult:
     import sim
     from sim.config.compose import to_typed
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     typed = to_typed(sim.compose(list(overrides)))
     _report(0, typed.run.days * (typed.run.replications if isinstance(typed.run.replications, int) else 1))
     result = sim.simulate(typed, progress=False, on_progress=_advance)
@@ -61,12 +65,14 @@ def run_page(overrides: list[str], animate: bool = True) -> PageResult:
         waits_by_hour=_waits_by_hour(result.figure_data),
         per_doctor={"expected": result.figure_data.doctor_totals(1), "realised": result.figure_data.doctor_totals(2)},
         seconds=0.0,
+        cpu_seconds=0.0,
         replications=int(result.config.run.replications),
         days=typed.run.days,
     )
     if animate:
         page.animation = first_day_animation(result)
     page.seconds = time.perf_counter() - started
+    page.cpu_seconds = time.process_time() - cpu_started
     if len(_cache) >= CACHED_RUNS:
         _cache.pop(next(iter(_cache)))
     _cache[key] = page
@@ -105,9 +111,12 @@ def first_day_animation(result) -> dict | None:
 # -- the worker process ----------------------------------------------------------------
 
 
-def _start(progress) -> None:
-    """In the worker, once: keep the shared progress counters, load the model."""
-    global _progress
+def _start(progress, started) -> None:
+    """In each worker, once: take a pair of the shared progress counters, load the model."""
+    global _progress, _slot
+    with started.get_lock():
+        _slot = started.value
+        started.value += 1
     _progress = progress
     import sim  # noqa: F401  (the first run should not pay for the imports)
     import sim.reporting.result  # noqa: F401
@@ -115,31 +124,37 @@ def _start(progress) -> None:
 
 def _report(done: float, total: float) -> None:
     if _progress is not None:
-        _progress[0], _progress[1] = done, total
+        _progress[2 * _slot], _progress[2 * _slot + 1] = done, total
 
 
 def _advance(days: int) -> None:
     if _progress is not None:
-        _progress[0] += days
+        _progress[2 * _slot] += days
 
 
 class Worker:
-    """One worker process running the page's scenarios, one after the other."""
+    """Worker processes running the page's scenarios."""
 
-    def __init__(self):
+    def __init__(self, workers: int = WORKERS):
         context = multiprocessing.get_context("spawn")  # the page's threads make fork unsafe
-        self._progress = context.Array("d", 2)
+        self._progress = context.Array("d", 2 * workers)
+        started = context.Value("i", 0)
         self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=context, initializer=_start, initargs=(self._progress,)
+            max_workers=workers, mp_context=context, initializer=_start, initargs=(self._progress, started)
         )
-        self._pool.submit(_warm)
+        for _ in range(workers):
+            self._pool.submit(_warm)
 
     def submit(self, overrides: list[str], animate: bool = True) -> Future:
         return self._pool.submit(run_page, list(overrides), animate)
 
+    def reset_progress(self) -> None:
+        """Forget the counters of earlier runs (call before submitting a Run's scenarios)."""
+        self._progress[:] = [0.0] * len(self._progress)
+
     def progress(self) -> float:
-        """Share of the running scenario's replication-days done (0 when none runs)."""
-        done, total = self._progress[0], self._progress[1]
+        """Share of the replication-days done by the runs going (0 when none runs)."""
+        done, total = sum(self._progress[0::2]), sum(self._progress[1::2])
         return min(1.0, done / total) if total else 0.0
 
     def close(self) -> None:
