@@ -27,6 +27,7 @@ OUTPUTS = (
     "events.parquet",
     "events.xes",
     "kpis.csv",
+    "stations.parquet",
     "summary.json",
     "provenance.json",
     "config.yaml",

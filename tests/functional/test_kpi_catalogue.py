@@ -5,6 +5,7 @@ ordinary, booked, overloaded and tiny runs."""
 import pytest
 
 from sim.analysis import kpis
+from sim.analysis.stations import stations
 from sim.engine.records import stage_names
 from tests.conftest import run
 
@@ -19,9 +20,10 @@ def _run_kpis(result) -> list[str]:
 @pytest.mark.parametrize("fixture", ["general_result", "appointments_result"])
 def test_every_kpi_of_a_run_has_a_catalogue_entry_and_every_entry_a_kpi(fixture, request):
     """general_hospital, and teaching_demo with bookings: the run's KPI columns are the
-    catalogue's names for its stages, in the same order."""
+    catalogue's names for its stages and stations, in the same order."""
     result = request.getfixturevalue(fixture)
-    assert _run_kpis(result) == kpis.names(stage_names(result.config.hospital))
+    hospital = result.config.hospital
+    assert _run_kpis(result) == kpis.names(stage_names(hospital), [s.name for s in stations(hospital)])
     appointments = [kpi.name for kpi in kpis.catalogue([]) if kpi.group == "Appointments"]
     assert result.kpis[appointments].notna().all().all()  # booked patients: the appointment KPIs are defined
     for name in _run_kpis(result):
