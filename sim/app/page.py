@@ -68,9 +68,13 @@ def main() -> None:
         f"`python -m sim {' '.join(result.overrides)}` gives the same numbers"
     )
     _cards(result, baseline)
-    waits, complaints_tab, flow, tried = st.tabs(["Waits", "Complaints", "Patient flow", "Scenarios tried"])
+    waits, timelines, complaints_tab, flow, tried = st.tabs(
+        ["Waits", "Station timelines", "Complaints", "Patient flow", "Scenarios tried"]
+    )
     with waits:
         _waits(result)
+    with timelines:
+        _timelines(result)
     with complaints_tab:
         _complaints(result)
     with flow:
@@ -241,6 +245,52 @@ def _waits(result) -> None:
     )
     st.plotly_chart(figure, width="stretch")
     st.caption("Mean wait for the first consultation by hour of arrival (all replications).")
+
+
+def _timelines(result) -> None:
+    """Each station's queue (mean and the 10th-90th percentile band over days and
+    replications) and busy servers against the servers at work, by time of day."""
+    from plotly.subplots import make_subplots
+
+    table = result.timelines
+    if table is None or not len(table):
+        st.write("No patient came.")
+        return
+    labels = list(dict.fromkeys(table["label"]))
+    figure = make_subplots(rows=len(labels), cols=1, shared_xaxes=True, subplot_titles=labels, vertical_spacing=0.04)
+    for row, label in enumerate(labels, start=1):
+        part = table[table["label"] == label]
+        hours = part["bin_start_min"] / 60
+        first = row == 1
+        band = dict(mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False)
+        figure.add_scatter(x=hours, y=part["waiting_p90"], row=row, col=1, **band)
+        figure.add_scatter(
+            x=hours, y=part["waiting_p10"], row=row, col=1, fill="tonexty", fillcolor="rgba(76,120,168,0.2)", **band
+        )
+        traces = (
+            ("waiting_mean", "waiting (mean; band: 10th-90th percentile)", "#4c78a8", None),
+            ("busy_mean", "being served", "#54a24b", None),
+            ("servers_at_work", "servers at work", "#888888", "dot"),
+        )
+        for column, name, colour, dash in traces:
+            figure.add_scatter(
+                x=hours,
+                y=part[column],
+                row=row,
+                col=1,
+                name=name,
+                legendgroup=name,
+                showlegend=first,
+                line={"color": colour, "dash": dash, "width": 1.6},
+            )
+    figure.update_layout(
+        height=150 * len(labels) + 80, margin={"t": 40, "b": 30}, legend={"orientation": "h", "y": 1.02}
+    )
+    figure.update_xaxes(title_text="time of day (hour)", row=len(labels), col=1)
+    st.plotly_chart(figure, width="stretch")
+    st.caption(
+        "Patients waiting and being served at each station, averaged over 15-minute bins (sim.analysis.timelines)."
+    )
 
 
 def _complaints(result) -> None:

@@ -40,6 +40,7 @@ class PageResult:
     cpu_seconds: float  # of which this process computed (the rest: waiting for a core)
     replications: int
     days: int
+    timelines: pd.DataFrame | None = None  # every station's queue and busy servers (sim.analysis.timelines)
     animation: dict | None = None  # plotly figure data (sim.reporting.animation_html)
     extras: dict = field(default_factory=dict)
 
@@ -51,6 +52,7 @@ def run_page(overrides: list[str], animate: bool = True) -> PageResult:
     if key in _cache:
         return _cache[key]
     import sim
+    from sim.analysis.timelines import station_timelines
     from sim.config.compose import to_typed
 
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -69,6 +71,7 @@ def run_page(overrides: list[str], animate: bool = True) -> PageResult:
         replications=int(result.config.run.replications),
         days=typed.run.days,
     )
+    page.timelines = station_timelines(result.visits, result.config.hospital)
     if animate:
         page.animation = first_day_animation(result)
     page.seconds = time.perf_counter() - started

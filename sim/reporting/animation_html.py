@@ -26,9 +26,8 @@ def figure(flow: Flow) -> dict:
     layout = dict(
         title={"text": _title(flow), "x": 0.01},
         shapes=[_card_shape(card) for card in flow.cards],
-        annotations=[_card_label(card) for card in flow.cards if card.label],
         xaxis={"range": [-0.2, width], "visible": False, "fixedrange": True},
-        yaxis={"range": [height, -0.9], "visible": False, "fixedrange": True, "scaleanchor": "x"},
+        yaxis={"range": [height, -0.9], "visible": False, "fixedrange": True},
         plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         height=int(140 + 62 * height),
@@ -62,7 +61,7 @@ def _frame_traces(flow: Flow, k: int, colour: dict[str, str]) -> list[dict]:
     dots = flow.dots[flow.dots["frame"] == k]
     complained = dots["complained"].to_numpy(dtype=bool)
     counts = flow.counts[flow.counts["frame"] == k].set_index("card")["count"]
-    text = [card_text(card, int(counts.get(card.key, 0))) for card in flow.cards]
+    text = [_card_text(card, int(counts.get(card.key, 0))) for card in flow.cards]
     return [
         {
             "type": "scatter",
@@ -71,7 +70,7 @@ def _frame_traces(flow: Flow, k: int, colour: dict[str, str]) -> list[dict]:
             "ids": dots["visit_id"].astype(str).tolist(),
             "mode": "markers",
             "marker": {
-                "size": np.where(complained, 14, 9).tolist(),
+                "size": np.where(complained, 12, 7).tolist(),
                 "color": [
                     COMPLAINT_COLOUR if c else colour[d] for d, c in zip(dots["department"], complained, strict=True)
                 ],
@@ -84,11 +83,11 @@ def _frame_traces(flow: Flow, k: int, colour: dict[str, str]) -> list[dict]:
         },
         {
             "type": "scatter",
-            "x": [round(card.x + card.width - 0.05, 3) for card in flow.cards],
+            "x": [round(card.x + 0.05, 3) for card in flow.cards],
             "y": [round(card.y + 0.2, 3) for card in flow.cards],
             "text": text,
             "mode": "text",
-            "textposition": "middle left",
+            "textposition": "middle right",
             "textfont": {"size": 11, "color": "#333"},
             "hoverinfo": "skip",
             "showlegend": False,
@@ -138,15 +137,10 @@ def _card_shape(card) -> dict:
     }
 
 
-def _card_label(card) -> dict:
-    return {
-        "x": card.x + 0.05,
-        "y": card.y + 0.2,
-        "text": f"<b>{card.label}</b>",
-        "showarrow": False,
-        "xanchor": "left",
-        "font": {"size": 11},
-    }
+def _card_text(card, count: int) -> str:
+    """The card's name (on queue cards) and its count."""
+    words = card_text(card, count)
+    return f"<b>{card.label}</b>  {words}" if card.label else words
 
 
 def _buttons() -> dict:
