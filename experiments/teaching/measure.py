@@ -3,12 +3,10 @@ scenarios run as the teaching page runs them (``sim.app.runner.run_page``, the s
 numbers as ``python -m sim``), with each scenario's paired difference from its
 baseline, printed as Markdown tables.
 
-    python experiments/teaching/measure.py          # about a minute on 2 cores
+    python experiments/teaching/measure.py          # about 25 s on an idle machine with 2 cores
 """
 
 from __future__ import annotations
-
-import math
 
 from sim.analysis.compare import differences
 from sim.app import words
@@ -68,13 +66,6 @@ def main() -> None:
             print(f"\n{label}: `python -m sim {' '.join([*base, *extra])}`\n")
             for kpi in kpis:
                 print(f"- {words.label(kpi)}: {row(kpi, result.summary, diff)}")
-        shares = [
-            (name, baseline.per_doctor[name]) for name in ("expected", "realised") if not math.isnan(baseline.per_doctor[name].sum())
-        ]
-        for name, totals in shares:
-            top = sorted(totals, reverse=True)
-            if sum(top):
-                print(f"- baseline, {name} complaints: top doctor {top[0] / sum(top):.0%} of {len(top)} doctors' total")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The classroom guide's numbers (README.md beside this file): every exercise's
 # scenarios as the teaching page runs them, with paired differences from baseline.
-# About a minute of 2 cores. Writes results/studies/teaching/findings.md.
+# About 25 s on an idle machine with 2 cores. Writes results/studies/teaching/findings.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-results/studies/teaching}

@@ -88,7 +88,8 @@ def _sidebar() -> scenarios.Scenario:
     side = st.sidebar
     side.header("Scenario")
     options = scenarios.hospitals()
-    hospital = side.selectbox("Hospital", options, index=options.index(scenarios.DEFAULT_HOSPITAL), key="hospital")
+    state.setdefault("hospital", scenarios.DEFAULT_HOSPITAL)  # through the state only: a scenario file sets it
+    hospital = side.selectbox("Hospital", options, key="hospital")
     side.subheader("Interventions")
     chosen = [
         name
@@ -339,4 +340,7 @@ def _animation(result) -> None:
     st.plotly_chart(result.animation, width="stretch")
 
 
-main()
+# Streamlit runs this file as "__main__"; the worker processes, spawned from the page,
+# import it again as "__mp_main__" and must not draw the page.
+if __name__ == "__main__":
+    main()

@@ -43,13 +43,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("server") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def server(server_log):
     """``hospital-sim-app`` on a free port, in its own process group (stopped with its
-    worker at the end)."""
+    workers at the end). Its output goes to a file: a pipe nobody reads would fill up
+    and block the page's logging."""
     port = _free_port()
+    log = server_log
     process = subprocess.Popen(
         [sys.executable, "-m", "sim.app.launch", "--server.headless", "true", "--server.port", str(port)],
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -64,7 +71,7 @@ def server():
             time.sleep(0.3)
     else:
         os.killpg(process.pid, signal.SIGTERM)
-        pytest.fail(f"the page did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
+        pytest.fail(f"the page did not start: {log.read_text(errors='replace')[-2000:]}")
     yield url
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=20)
@@ -177,3 +184,14 @@ def test_uploading_a_scenario_reproduces_it(page, tmp_path):
     _run(page)
     assert (_card(page, "time_in_system_mean_min"), _command(page)) == first
     assert page.console_errors == []
+
+
+def test_the_server_logged_no_warning(server, server_log):
+    """After the runs and the upload above: the page set its widgets only through the
+    session state (no "set via the Session State API" warning), and the worker
+    processes did not draw the page again when they imported it (no "missing
+    ScriptRunContext" warnings)."""
+    log = server_log.read_text(errors="replace")
+    assert "Session State API" not in log
+    assert "ScriptRunContext" not in log
+    assert "Traceback" not in log
