@@ -500,6 +500,14 @@ class OutputConfig:
     progress: bool = setting(True, help="show progress while running")
     print_kpis: bool = setting(True, help="print the KPI table")
     report: bool = setting(True, help="write report.html, a single file a planner can open, with the run files")
+    # 10%: an interval wider than a tenth of the mean either way hardly ranks scenarios
+    # (estimate; Law's and Robinson's examples aim at 5-10%)
+    precision_warning: float = setting(
+        0.10,
+        help="flag KPIs whose 95% interval half-width exceeds this share of the mean (in the KPI table and report)",
+        gt=0,
+        allow_inf=True,
+    )
     # memory stays flat however long the run
     stream: bool = setting(
         False,
@@ -526,7 +534,8 @@ class CompareConfig:
     """How runs are compared. `baseline` picks the comparator among a sweep's jobs:
     the job whose values of these keys are as given and whose other swept values are
     the same. `headline_kpis` (names or fnmatch patterns; missing ones are skipped)
-    are drawn in the figures and shown first in the reports."""
+    are shown first in the reports and summarised at their top; a sweep's figures draw
+    `figure_kpis`, or when it is empty the KPIs that vary across the sweep."""
 
     baseline: list[str] = setting(
         help="key=value pairs of the sweep job the others are compared with", factory=lambda: ["intervention=none"]
@@ -539,6 +548,11 @@ class CompareConfig:
             "doctor_overtime_per_day_min",
             "*complaints_per_1000_visits*",
         ],
+    )
+    figure_kpis: list[str] = setting(
+        help="KPIs (names or fnmatch patterns) a sweep's figures draw (empty: the headline KPIs that vary across "
+        "the sweep, then the others that vary most)",
+        factory=list,
     )
 
 

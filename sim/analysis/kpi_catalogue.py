@@ -17,7 +17,9 @@ Every run reports these KPIs per replication (`kpis.csv`, one row per replicatio
 summarises each across replications (`summary.json`: mean and 95% interval). Visits
 arriving in a warm-up are left out; bookings not kept count only in the appointment
 KPIs. *Better* says which direction is an improvement (*none*: neither, it depends);
-*bounds* are the values the KPI can take.
+*bounds* are the values the KPI can take, and its 95% interval stays within them
+(see [Intervals and precision](../background/intervals.md)). The labels and units are
+what the printed table, the reports, the figures and `comparison.csv`/`.xlsx` show.
 """
 
 

@@ -24,6 +24,7 @@ from enum import StrEnum
 import numpy as np
 
 from sim.analysis.kpi_totals import KpiTotals
+from sim.analysis.stations import station_words
 from sim.complaints import hcat
 from sim.complaints.concentration import TOP_SHARE, top_share
 
@@ -70,17 +71,19 @@ class Kpi:
 
 @dataclass(frozen=True)
 class Family:
-    """KPIs defined once for every key of a list: the stages a hospital has, the HCAT
-    domains or categories. Expanded key by key, each key's members in order."""
+    """KPIs defined once for every key of a list: the stages a hospital has, its
+    stations, the HCAT domains or categories. Expanded key by key, each key's members
+    in order."""
 
     placeholder: str  # "stage"
-    keys: Callable[[Sequence[str]], Sequence[str]]  # the keys, given the hospital's stages
+    keys: Callable[[Sequence[str]], Sequence[str]]  # the keys, given the hospital's stages (or stations)
     key_words: Callable[[str], str]  # a key in plain words
     described: str  # what the keys are, for the reference page
     members: tuple[Kpi, ...]
+    over: str = "stages"  # what ``keys`` is given: the hospital's "stages" or its "stations"
 
-    def expand(self, stages: Sequence[str]) -> Iterator[Kpi]:
-        for key in self.keys(stages):
+    def expand(self, stages: Sequence[str], stations: Sequence[str] = ()) -> Iterator[Kpi]:
+        for key in self.keys(stations if self.over == "stations" else stages):
             for member in self.members:
                 yield self._concrete(member, key)
 
@@ -213,6 +216,29 @@ CATEGORIES = Family(
             lambda t, c: _per_1000_visits(t.expected_by_category[hcat.category_index(c)], t),
         ),
     ),
+)
+
+STATIONS = Family(
+    "station",
+    keys=lambda stations: stations,
+    key_words=station_words,
+    described=(
+        "each station of the hospital (`sim.analysis.stations`): `registration_windows`, `registration_kiosks` "
+        "(when there are kiosks), `doctors_<department>` for each department, `cashier`, each exam, `pharmacy`"
+    ),
+    members=(
+        Kpi(
+            "{station}_utilisation",
+            "Utilisation, {station}",
+            "share",
+            "busy server time ÷ server time at work of the {station}: for doctors within their sessions; for "
+            "other stations from opening until the day's last service there ended",
+            Better.NONE,
+            SHARE,
+            lambda t, station: ratio(t.station_busy_sum[station], t.station_available_sum[station]),
+        ),
+    ),
+    over="stations",
 )
 
 TOP = f"{TOP_SHARE:.0%}"
@@ -463,6 +489,7 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
             _share("overtime_sum", "sessions"),
         ),
     ),
+    "Stations": (STATIONS,),
     "Complaints": (
         Kpi(
             "complaints_per_1000_visits",
@@ -553,25 +580,26 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
 }
 
 
-def catalogue(stages: Sequence[str]) -> list[Kpi]:
-    """The KPIs of a hospital with these stages (``sim.engine.records.stage_names``), in
-    the order of the KPI table, families expanded."""
+def catalogue(stages: Sequence[str], stations: Sequence[str] = ()) -> list[Kpi]:
+    """The KPIs of a hospital with these stages (``sim.engine.records.stage_names``) and
+    stations (names, ``sim.analysis.stations``), in the order of the KPI table,
+    families expanded."""
     out = []
     for group, entries in GROUPS.items():
         for entry in entries:
-            kpis = entry.expand(stages) if isinstance(entry, Family) else [entry]
+            kpis = entry.expand(stages, stations) if isinstance(entry, Family) else [entry]
             out.extend(replace(kpi, group=group) for kpi in kpis)
     return out
 
 
-def names(stages: Sequence[str]) -> list[str]:
-    """The KPI names of a hospital with these stages, in table order."""
-    return [kpi.name for kpi in catalogue(stages)]
+def names(stages: Sequence[str], stations: Sequence[str] = ()) -> list[str]:
+    """The KPI names of a hospital with these stages and stations, in table order."""
+    return [kpi.name for kpi in catalogue(stages, stations)]
 
 
 def values(totals: KpiTotals) -> dict[str, float]:
     """Every KPI of a replication from its finished totals, in table order."""
-    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages)}
+    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages, totals.station_names)}
 
 
 def describe(name: str) -> Kpi:
@@ -585,7 +613,7 @@ def describe(name: str) -> Kpi:
         for family in (entry for entry in entries if isinstance(entry, Family)):
             for member in family.members:
                 key = _key_of(name, member.name, family.placeholder)
-                if key is not None and (family.placeholder == "stage" or key in family.keys(())):
+                if key is not None and (family.placeholder in ("stage", "station") or key in family.keys(())):
                     return replace(family._concrete(member, key), group=group)
     raise KeyError(f"no KPI named {name!r}")
 

@@ -50,8 +50,38 @@ def validate(cfg: Config) -> None:
     problems, comparable = check_fields(cfg)
     if comparable:
         problems += _check_run(cfg) + _check_runner(cfg) + _check_hospital(cfg.hospital, multi_day=cfg.run.days > 1)
+    if not problems:  # the KPI names depend on the hospital's stages and stations
+        problems += _check_kpi_names(cfg)
     if problems:
         raise ConfigError(problems)
+
+
+def _check_kpi_names(cfg: Config) -> list[str]:
+    """``run.precision_kpis`` must name KPIs of this hospital, ``compare.figure_kpis``
+    name them or match them (fnmatch patterns); a misspelt name gets a suggestion."""
+    import fnmatch
+
+    from sim.analysis.kpis import names
+    from sim.analysis.stations import stations
+    from sim.engine.records import stage_names
+
+    hospital = cfg.hospital
+    known = names(stage_names(hospital), [station.name for station in stations(hospital)])
+    problems = []
+    for key, entries, patterns in (
+        ("run.precision_kpis", cfg.run.precision_kpis, False),
+        ("compare.figure_kpis", cfg.compare.figure_kpis, True),
+    ):
+        for index, entry in enumerate(entries):
+            if entry in known or (patterns and any(fnmatch.fnmatchcase(k, entry) for k in known)):
+                continue
+            close = closest(entry, known)
+            hint = f"did you mean {close}? " if close else ""
+            problems.append(
+                f"{key}[{index}] = {entry!r}: no KPI of this hospital {'matches' if patterns else 'has that name'}; "
+                f"{hint}KPI names: the KPI reference (docs/reference/kpis.md) or kpis.csv of a run"
+            )
+    return problems
 
 
 # -- each value against its field -------------------------------------------------------
@@ -182,9 +212,26 @@ def _limits_problem(key: str, value: float, metadata: Mapping[str, Any], integer
     )
 
 
+def closest(word: str, options: typing.Iterable[str]) -> str | None:
+    """The option a misspelt ``word`` most likely meant: the closest spelling
+    (``difflib``), else the only option containing it or contained in it
+    (``kiosks`` -> ``self_service_kiosks``); None when nothing is close."""
+    options = [str(option) for option in options]
+    close = difflib.get_close_matches(str(word), options, n=1)
+    if close:
+        return close[0]
+    word = str(word)
+    containing = [o for o in options if len(word) >= 3 and len(o) >= 3 and (word in o or o in word)]
+    return containing[0] if len(containing) == 1 else None
+
+
 def choice_problem(key: str, value: Any, choices: typing.Iterable[str]) -> str:
-    """``key = 'value': allowed: a, b, c`` (the same line whether the schema's types or our checks found it)."""
-    return f"{key} = {str(value)!r}: allowed: {', '.join(choices)}"
+    """``key = 'value': allowed: a, b, c`` (the same line whether the schema's types or our
+    checks found it), with the likely meant choice."""
+    choices = list(choices)
+    close = closest(str(value), choices)
+    hint = f"; did you mean {close}?" if close else ""
+    return f"{key} = {str(value)!r}: allowed: {', '.join(choices)}{hint}"
 
 
 def _join(parent: str, name: str) -> str:
@@ -194,9 +241,9 @@ def _join(parent: str, name: str) -> str:
 def no_such_setting(key: str, settings: list[str]) -> str:
     """`run.dayz: no such setting; did you mean run.days?` (or the settings there are)."""
     parent, _, name = key.rpartition(".")
-    close = difflib.get_close_matches(name, settings, n=1)
+    close = closest(name, settings)
     if close:
-        return f"{key}: no such setting; did you mean {_join(parent, close[0])}?"
+        return f"{key}: no such setting; did you mean {_join(parent, close)}?"
     return f"{key}: no such setting; settings of {parent or 'the config'}: {', '.join(settings)}"
 
 

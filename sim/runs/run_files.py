@@ -25,6 +25,7 @@ OUTPUTS = (
     "doctor_sessions.parquet",
     "complaints.parquet",
     "kpis.csv",
+    "stations.parquet",
     "summary.json",
     "provenance.json",
     "config.yaml",

@@ -15,6 +15,8 @@ import numpy as np
 from sim.analysis import kpis as kpi_definitions
 from sim.analysis.figure_data import FigureData
 from sim.analysis.kpi_totals import KpiTotals
+from sim.analysis.stations import stations
+from sim.analysis.timelines import StationTimelines
 from sim.complaints import model as complaints
 from sim.engine.day import concat_columns, replication_days
 from sim.engine.records import stage_names
@@ -52,7 +54,9 @@ def run_replication(
         session_parts.append(sessions)
     visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
     complaint_rows = day_by_day.handle()
-    totals = KpiTotals(stages, len(day_by_day.doctors[0]))  # fed the whole replication at once
+    totals = KpiTotals(  # fed the whole replication at once
+        stages, len(day_by_day.doctors[0]), stations=stations(cfg.hospital), warmup_min=cfg.hospital.warmup_min
+    )
     totals.add(visits, sessions, complaint_rows["visit_id"])
     totals.finish(complaint_rows, day_by_day.expected_by_category)
     kpis = {"replication": replication, **kpi_definitions.values(totals)}
@@ -67,8 +71,10 @@ def _run_streamed(
 
     hospital = cfg.hospital
     doctors = len(day_by_day.doctors[0])
-    totals = KpiTotals(stages, doctors, exact_percentile=False)  # fed day by day
-    figure_data = FigureData(list(hospital.departments), doctors)
+    totals = KpiTotals(  # fed day by day
+        stages, doctors, exact_percentile=False, stations=stations(hospital), warmup_min=hospital.warmup_min
+    )
+    figure_data = FigureData(list(hospital.departments), doctors, timelines=StationTimelines(stations(hospital)))
     writers = []
     if stream_to is not None:
         writers = [
