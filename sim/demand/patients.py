@@ -41,6 +41,7 @@ class DayPatients:
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
+    origin: np.ndarray | None = None  # place in the order drawn: the day's walk-ins, then returning patients
 
     def __len__(self) -> int:
         return len(self.arrival_time)
@@ -49,6 +50,8 @@ class DayPatients:
         """The same patients in the given order (every per-patient array permuted)."""
 
         def take(value):
+            if value is None:
+                return None
             if isinstance(value, np.ndarray):
                 return value[order]
             if isinstance(value, dict):
@@ -56,6 +59,25 @@ class DayPatients:
             return type(value)(**{f.name: take(getattr(value, f.name)) for f in fields(value)})
 
         return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
+
+
+@dataclass
+class ReturningPatients:
+    """Known patients coming on a day (``sim.patients_over_time``): who they are, and
+    when they would like to come (absolute minutes). Those ``booked`` were given a
+    follow-up at an earlier visit (with ``doctor``, -1 for any); the others come like
+    any new patient (a walk-in, or a booking if they choose to)."""
+
+    preferred_time: np.ndarray
+    department: np.ndarray
+    female: np.ndarray
+    age_group: np.ndarray
+    education: np.ndarray
+    booked: np.ndarray
+    doctor: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.preferred_time)
 
 
 def _category(shares: dict[str, float], count: int, rng: np.random.Generator) -> np.ndarray:
@@ -76,16 +98,33 @@ def _by_department(hospital, department, spec_of, stream_prefix, streams, day) -
     return out
 
 
-def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams) -> DayPatients:
-    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``."""
+def draw_day(
+    hospital: HospitalConfig, date: dt.date, day: int, streams: Streams, returning: ReturningPatients | None = None
+) -> DayPatients:
+    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``,
+    and the ``returning`` patients' needs of the day (their draws follow the walk-ins'
+    in every stream, so the walk-ins draw what they would without them)."""
     times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
+    department = arrivals.departments(hospital, len(times), streams.stream("departments", day))
+    if returning is not None:
+        times = np.concatenate([times, returning.preferred_time])
+        department = np.concatenate([department, returning.department.astype(department.dtype)])
     n = len(times)
-    department = arrivals.departments(hospital, n, streams.stream("departments", day))
 
     attributes = streams.stream("patients", day)
     female = attributes.random(n) < hospital.patients.female_share
     age_group = _category(hospital.patients.age_groups, n, attributes)
     education = _category(hospital.patients.education, n, attributes)
+    follow_up = None
+    if returning is not None and len(returning):
+        known = slice(n - len(returning), n)
+        female[known] = returning.female
+        age_group[known] = returning.age_group
+        education[known] = returning.education
+        follow_up = booking.FollowUps(
+            np.concatenate([np.zeros(n - len(returning), dtype=bool), returning.booked]),
+            np.concatenate([np.full(n - len(returning), -1, dtype=np.int32), returning.doctor]),
+        )
 
     exams = {}
     for name in hospital.exams:
@@ -126,7 +165,9 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         service[name] = _draw(exam.service, streams.stream(f"service.exam.{name}", day), n)
         result_delay[name] = _draw(exam.result_delay, streams.stream(f"delay.exam.{name}", day), n)
 
-    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day)
+    arrival_time, bookings = booking.draw(
+        hospital, times, department, day * MINUTES_PER_DAY, streams, day, follow_up=follow_up
+    )
     patients = DayPatients(
         arrival_time=arrival_time,
         department=department,
@@ -141,7 +182,8 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         service=service,
         result_delay=result_delay,
         bookings=bookings,
+        origin=np.arange(n),
     )
-    if not bookings.booked.any():
+    if not bookings.booked.any() and not (returning is not None and len(returning)):
         return patients  # walk-ins only: already in arrival order
     return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))
