@@ -857,9 +857,9 @@ class LoyaltyConfig:
     """Whether a patient chooses this hospital the next time they need care.
 
     logit P(return) = logit(base probability of the kind of visit) + what the last
-    visit left behind: ln(wait odds ratio) x perceived minutes beyond tolerance +
-    ln(communication odds ratio) x communication quality (SD units, 0 = an average
-    doctor unhurried) + if they complained: ln(complaint odds ratio), plus the
+    visit left behind, against a typical visit (the reference): ln(wait odds ratio) x
+    (perceived minutes beyond tolerance - reference) + ln(communication odds ratio) x
+    (communication quality - reference; SD units, 0 = an average doctor unhurried) + if they complained: ln(complaint odds ratio), plus the
     recovery odds ratios that apply by the time they decide (resolved within target,
     upheld, a follow-up call). With loyalty off every patient returns with the base
     probability. A patient who chooses another hospital is lost for good."""
@@ -878,6 +878,10 @@ class LoyaltyConfig:
     communication_odds_ratio_per_sd: float = setting(
         1.2, help="odds ratio of returning per SD of communication quality above an average doctor's", ge=1
     )
+    reference_excess_wait_min: float = setting(
+        0.0, help="perceived minutes beyond tolerance of the typical visit the base probabilities follow", ge=0
+    )
+    reference_quality: float = setting(0.0, help="communication quality (SD) of the typical visit the base follows")
     complaint_odds_ratio: float = setting(0.3, help="odds ratio of returning after making a complaint", gt=0, le=1)
     within_target_odds_ratio: float = setting(
         1.5, help="complainants: odds ratio once the complaint was resolved within target", ge=1

@@ -1,8 +1,8 @@
 """Whether a patient due for care chooses this hospital again.
 
     logit P(return) = logit(base of the kind of visit)
-                      + ln(OR per minute) x perceived minutes beyond tolerance at the last visit
-                      + ln(OR per SD) x the last consultation's communication quality
+                      + ln(OR per minute) x (perceived minutes beyond tolerance at the last visit - reference)
+                      + ln(OR per SD) x (the last consultation's communication quality - reference)
                       + if the last visit made a complaint: ln(complaint OR)
                         + ln(within-target OR) once it was resolved within target
                         + ln(upheld OR) once it was resolved and upheld
@@ -10,7 +10,9 @@
 
 Only what has happened by the moment of the decision counts: a complaint still
 waiting in the office's queue has no recovery effect yet. With loyalty off every
-patient returns with the base probability of the kind of visit.
+patient returns with the base probability of the kind of visit. The base
+probabilities are those after a typical visit (the reference wait and quality), so
+patients of the initial register, who have no last visit here, start from them.
 """
 
 from __future__ import annotations

@@ -331,6 +331,9 @@ class PatientsOverTime:
             education=_category(mix.education, count, rng),
             department=department,
             chronic=cohort == INITIAL_CHRONIC,
+            # no last visit here: they decide from the base probabilities
+            excess_wait=self.loyalty.reference_excess_wait_min,
+            quality=self.loyalty.reference_quality,
         )
 
     def _by_department(self, values: dict, default: float) -> np.ndarray:
