@@ -49,9 +49,10 @@ def return_probability(
     base = base_probability(loyalty)[kind]
     if not loyalty.enabled:
         return base
+    excess = register["excess_wait"][patients] - loyalty.reference_excess_wait_min
+    quality = register["quality"][patients] - loyalty.reference_quality
     log_odds = (
-        np.log(loyalty.wait_odds_ratio_per_min) * register["excess_wait"][patients]
-        + np.log(loyalty.communication_odds_ratio_per_sd) * register["quality"][patients]
+        np.log(loyalty.wait_odds_ratio_per_min) * excess + np.log(loyalty.communication_odds_ratio_per_sd) * quality
     )
     complaint = register["complaint"][patients]
     made = complaint >= 0
