@@ -101,15 +101,35 @@ class Segmentation:
 
 
 def segment(
-    rfm: pd.DataFrame, features: str = "drfm", k_range=range(2, 7), seed: int = 0, sample: int = 5000
+    rfm: pd.DataFrame,
+    features: str = "drfm",
+    k_range=range(2, 7),
+    seed: int = 0,
+    sample: int = 3000,
+    fit_sample: int = 50_000,
 ) -> Segmentation:
     """k-means segments of ``rfm`` (``rfm_table``) on the features of ``features``
-    (``"rfm"`` or ``"drfm"``), k chosen by silhouette, verified with a CART tree."""
+    (``"rfm"`` or ``"drfm"``), k chosen by silhouette (on ``sample`` patients),
+    verified with a CART tree. With more than ``fit_sample`` patients, the scaling,
+    k-means and tree are fitted on that many drawn at random (seeded) and every
+    patient is then given the nearest segment."""
     _sklearn()
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    # one thread: small fits gain nothing from more, and a shared machine loses much
+    with threadpool_limits(limits=1):
+        return _segment(rfm, features, k_range, seed, sample, fit_sample)
+
+
+def _segment(rfm, features, k_range, seed, sample, fit_sample) -> Segmentation:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
     names = FEATURE_SETS[features]
+    everyone = rfm
+    if len(rfm) > fit_sample:
+        rows = np.sort(np.random.default_rng(seed).choice(len(rfm), size=fit_sample, replace=False))
+        rfm = rfm.iloc[rows]
     x = _design(rfm, names)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
@@ -132,6 +152,8 @@ def segment(
     result = Segmentation(tuple(names), k, silhouette, mean, scale, model, order, labels, seed=seed)
     result.tree_accuracy, result.tree_rules = verify_with_tree(rfm, labels, names, seed)
     result.names = [f"S{s + 1}" for s in range(k)]
+    if everyone is not rfm:
+        result.labels = result.assign(everyone)
     return result
 
 
