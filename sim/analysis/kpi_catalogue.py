@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sim.analysis.kpis import GROUPS, Family, Kpi
+from sim.analysis.kpis import GROUPS, OPTIONAL_SWITCHES, Family, Kpi
 
 INTRODUCTION = """\
 # KPIs
@@ -48,7 +48,10 @@ def _row(kpi: Kpi, name: str, words: dict[str, str]) -> str:
 
 
 def _group(title: str, entries) -> list[str]:
-    lines = [f"## {title}", "", "| KPI | label | unit | better | bounds | meaning |", "|---|---|---|---|---|---|"]
+    lines = [f"## {title}", ""]
+    if title in OPTIONAL_SWITCHES:
+        lines += [f"Only in runs with `{OPTIONAL_SWITCHES[title]}=true`.", ""]
+    lines += ["| KPI | label | unit | better | bounds | meaning |", "|---|---|---|---|---|---|"]
     notes = []
     for entry in entries:
         if isinstance(entry, Family):
