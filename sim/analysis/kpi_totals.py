@@ -122,6 +122,9 @@ class KpiTotals:
         self.complaints_per_doctor = np.zeros(doctors, dtype=np.int64)
         self.expected_by_category = np.zeros(len(hcat.CATEGORIES))
         self.resolution_median_days = NAN
+        # totals of the patients over time (sim.patients_over_time), when switched on
+        self.over_time: dict[str, float] | None = None
+        self.charges_on = False
 
     def __getitem__(self, name: str) -> float:
         return self.totals[name]

@@ -580,26 +580,111 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
 }
 
 
-def catalogue(stages: Sequence[str], stations: Sequence[str] = ()) -> list[Kpi]:
+def _over_time(name: str) -> Value:
+    return lambda t: float(t.over_time[name])
+
+
+def _over_time_share(part: str, whole: str) -> Value:
+    return lambda t: ratio(t.over_time[part], t.over_time[whole])
+
+
+# Patients over time (sim.patients_over_time): present only in runs that switch them on
+GROUPS["Patients over time"] = (
+    Kpi(
+        "new_patients_per_day",
+        "New patients per day",
+        "patients per day",
+        "patients coming for the first time, per simulated day",
+        Better.NONE,
+        NON_NEGATIVE,
+        lambda t: ratio(t.over_time["new_patients"], t.over_time["days"]),
+    ),
+    Kpi(
+        "return_visit_share",
+        "Visits by returning patients",
+        "share",
+        "share of visits made by patients who had been before (follow-ups, reviews, new episodes)",
+        Better.NONE,
+        SHARE,
+        lambda t: ratio(t.over_time["return_visits"], t["visits"]),
+    ),
+    Kpi(
+        "patient_retention_share",
+        "Patients who came back",
+        "share",
+        "share of the patients due for care again (a follow-up, a review, a new episode) who chose this hospital",
+        Better.HIGHER,
+        SHARE,
+        _over_time_share("returned", "decisions"),
+    ),
+    Kpi(
+        "patients_lost",
+        "Patients lost",
+        "patients",
+        "patients who, due for care again, chose another hospital (lost for good)",
+        Better.LOWER,
+        NON_NEGATIVE,
+        _over_time("lost"),
+    ),
+)
+GROUPS["Charges"] = (
+    Kpi(
+        "charge_per_visit_mean_cny",
+        "Mean charge per visit",
+        "CNY",
+        "mean of what a visit costs: registration, consultation, examinations and drugs",
+        Better.NONE,
+        NON_NEGATIVE,
+        _over_time_share("charges_sum", "charged_visits"),
+    ),
+    Kpi(
+        "drug_share_of_charges",
+        "Drugs' share of charges",
+        "share",
+        "drugs' share of all charges",
+        Better.NONE,
+        SHARE,
+        _over_time_share("drug_charges_sum", "charges_sum"),
+    ),
+)
+# groups a replication has only when a feature is on: title -> whether its totals have it
+OPTIONAL_GROUPS: dict[str, Callable[[KpiTotals], bool]] = {
+    "Patients over time": lambda t: t.over_time is not None and bool(t.over_time["identity"]),
+    "Charges": lambda t: t.charges_on,
+}
+OPTIONAL_SWITCHES = {"Patients over time": "hospital.population.enabled", "Charges": "hospital.charges.enabled"}
+
+
+def catalogue(
+    stages: Sequence[str],
+    stations: Sequence[str] = (),
+    totals: KpiTotals | None = None,
+    optional: Sequence[str] = (),
+) -> list[Kpi]:
     """The KPIs of a hospital with these stages (``sim.engine.records.stage_names``) and
-    stations (names, ``sim.analysis.stations``), in the order of the KPI table,
-    families expanded."""
+    stations (names, ``sim.analysis.stations``), in the order of the KPI table, families
+    expanded. Optional groups (``OPTIONAL_GROUPS``) are in when named in ``optional`` or,
+    given a replication's ``totals``, when it had them."""
     out = []
     for group, entries in GROUPS.items():
+        if group in OPTIONAL_GROUPS and group not in optional:
+            if totals is None or not OPTIONAL_GROUPS[group](totals):
+                continue
         for entry in entries:
             kpis = entry.expand(stages, stations) if isinstance(entry, Family) else [entry]
             out.extend(replace(kpi, group=group) for kpi in kpis)
     return out
 
 
-def names(stages: Sequence[str], stations: Sequence[str] = ()) -> list[str]:
-    """The KPI names of a hospital with these stages and stations, in table order."""
-    return [kpi.name for kpi in catalogue(stages, stations)]
+def names(stages: Sequence[str], stations: Sequence[str] = (), optional: Sequence[str] = ()) -> list[str]:
+    """The KPI names of a hospital with these stages and stations (and these optional
+    groups), in table order."""
+    return [kpi.name for kpi in catalogue(stages, stations, optional=optional)]
 
 
 def values(totals: KpiTotals) -> dict[str, float]:
     """Every KPI of a replication from its finished totals, in table order."""
-    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages, totals.station_names)}
+    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages, totals.station_names, totals)}
 
 
 def describe(name: str) -> Kpi:

@@ -40,6 +40,17 @@ class Station:
     def is_doctors(self) -> bool:
         return self.department is not None
 
+    @property
+    def servers_setting(self) -> str:
+        """The configuration key that sets this station's servers."""
+        if self.is_doctors:
+            return f"hospital.departments.{self.name.removeprefix(DOCTORS_PREFIX)}.doctors"
+        if self.kiosk is not None:
+            return "hospital.registration." + ("kiosks" if self.kiosk else "servers")
+        if self.name in ("cashier", "pharmacy"):
+            return f"hospital.{self.name}.servers"
+        return f"hospital.exams.{self.name}.servers"
+
     def servers_at(self, minute: np.ndarray) -> np.ndarray:
         """Servers at work at these minutes of the day: the doctors in session, or
         every server once the station has opened."""

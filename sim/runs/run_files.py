@@ -26,6 +26,8 @@ OUTPUTS = (
     "complaints.parquet",
     "events.parquet",
     "events.xes",
+    "patients.parquet",  # hospital.population on
+    "patient_days.parquet",
     "kpis.csv",
     "stations.parquet",
     "summary.json",

@@ -87,6 +87,19 @@ def test_patient_id_is_carried_when_the_visits_have_one(demo):
     assert (events["patient_id"] == events["visit_id"] * 10 + 7).all()
 
 
+def test_patient_id_of_a_run_with_patient_identities():
+    """With ``hospital.population.enabled`` (issue 14) the visits carry patient ids and
+    every event row carries its visit's patient, as the visit table has it."""
+    result = run("hospital=teaching_demo", "run.days=3", "run.replications=1", "hospital.population.enabled=true")
+    visits = result.visits
+    events = event_log(visits, result.complaints, stage_names(result.config.hospital), result.config.run.start_date)
+    expected = events[["replication", "visit_id"]].merge(
+        visits[["replication", "visit_id", "patient_id"]], how="left", on=["replication", "visit_id"]
+    )
+    assert events["patient_id"].notna().all()
+    assert (events["patient_id"].to_numpy() == expected["patient_id"].to_numpy()).all()
+
+
 def test_run_writes_events_streamed_or_kept(tmp_path):
     """``output.event_log=true`` writes events.parquet; a streamed run writes the same
     rows as a dataset; turning it off removes an earlier run's file."""

@@ -1,6 +1,6 @@
-"""The KPI catalogue describes exactly the KPIs runs produce, and their values stay
-within the natural bounds it gives (shares in [0, 1], waits and rates >= 0), on
-ordinary, booked, overloaded and tiny runs."""
+"""The KPI catalogue describes exactly the KPIs runs produce, and their values and
+their 95% intervals stay within the natural bounds it gives (shares in [0, 1], waits
+and rates >= 0), on ordinary, booked, overloaded and tiny runs."""
 
 import pytest
 
@@ -47,6 +47,15 @@ def test_kpis_stay_within_their_bounds(fixture_or_overrides, request):
         if not kpis.describe(name).holds(float(value))
     ]
     assert not outside, outside
+    intervals = result.summary
+    outside = [
+        (name, row["ci_low"], row["ci_high"])
+        for name, row in intervals.iterrows()
+        if not (kpis.describe(name).holds(row["ci_low"]) and kpis.describe(name).holds(row["ci_high"]))
+    ]
+    assert not outside, outside
+    defined = intervals.dropna(subset=["ci_low"])
+    assert ((defined["ci_low"] <= defined["mean"]) & (defined["mean"] <= defined["ci_high"])).all()
     if fixture_or_overrides is OVERLOADED:  # a bound is reached, not merely respected
         assert result.kpis["sessions_with_overtime_share"].eq(1.0).all()
         assert result.kpis["doctor_utilisation"].gt(0.99).all()
