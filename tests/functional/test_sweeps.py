@@ -241,7 +241,8 @@ def test_compare_interventions_runs_every_intervention(tmp_path):
     sweep = tmp_path / "sweep"
     proc = cli(tmp_path, "experiment=compare_interventions", *SMALL, "run.jobs=1", f"hydra.sweep.dir={sweep}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    interventions = {path.stem for path in (CONF_DIR / "intervention").glob("*.yaml")}
+    # complaint_follow_up switches on patients over time, so it is left out (it needs a baseline with them on)
+    interventions = {path.stem for path in (CONF_DIR / "intervention").glob("*.yaml")} - {"complaint_follow_up"}
     table = pd.read_csv(sweep / "comparison.csv")
     assert set(table["intervention"]) == interventions
     assert (
