@@ -34,13 +34,21 @@ from sim.config.compose import (
 from sim.reporting.result import simulate
 from sim.runs import sweep_jobs as sweep
 from sim.runs.sweep_launch import jobs_fail_alone
-from sim.schema import Config
+from sim.schema import Config, ResearchTask
 
 EXIT_BAD_CONFIG = 2
 
 
 def execute(typed: Config, out: Path, overrides: list[str]) -> None:
-    """Simulate, write the run files and report into ``out``, print the KPI table."""
+    """Simulate, write the run files and report into ``out``, print the KPI table; or
+    run the research tool ``research.task`` names (``sim.research.tasks``)."""
+    if typed.research.task != ResearchTask.none:
+        from sim.research.tasks import execute as research
+
+        sweep.writing_into("research", out)
+        for line in research(typed, out, overrides):
+            print(line)
+        return
     result = simulate(typed, overrides=overrides, directory=out)
     result.save(out, figures=typed.output.figures, save_visits=typed.output.save_visits)
     if typed.output.report:

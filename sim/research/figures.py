@@ -1,0 +1,109 @@
+"""Figures of the research tools, each written to a PNG file.
+
+* sensitivity: ``morris_<output>.png`` (μ* against σ, each parameter a point with the
+  bootstrap interval of its μ*) and ``sobol_<output>.png`` (first- and total-order
+  indices with their intervals);
+* PDCA: ``complaint_rate_by_cycle.png`` (the complaint rate of the scenario kept after
+  each cycle, and of each change tried, with 95% intervals);
+* optimisation: ``pareto_front.png`` (Optuna's plot of the trials' objectives, the
+  Pareto-optimal ones highlighted).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+BLUE, ORANGE, GREY, RED, GREEN = "#4c78a8", "#f58518", "#9d9d9d", "#e45756", "#54a24b"
+DPI = 110
+
+
+def _save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def morris(table: pd.DataFrame, output_label: str, path: Path) -> Path:
+    """μ*–σ plot of one output's Morris screening (``table``: its rows)."""
+    fig, ax = plt.subplots(figsize=(8, 6), layout="constrained")
+    kept = table["kept"].to_numpy(dtype=bool)
+    mu, sigma = table["mu_star"].to_numpy(dtype=float), table["sigma"].to_numpy(dtype=float)
+    error = np.clip(
+        [mu - table["mu_star_ci_low"].to_numpy(dtype=float), table["mu_star_ci_high"].to_numpy(dtype=float) - mu],
+        0,
+        None,
+    )
+    for mask, colour, name in ((kept, BLUE, "kept for Sobol"), (~kept, GREY, "fixed at the hospital's value")):
+        if mask.any():
+            ax.errorbar(
+                mu[mask],
+                sigma[mask],
+                xerr=error[:, mask],
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                alpha=0.85,
+                capsize=2,
+                label=name,
+            )
+    top = max(mu.max(initial=0), sigma.max(initial=0)) * 1.05 or 1.0
+    ax.plot([0, top], [0, top], ls="--", color=GREY, lw=1, label="σ = μ*: non-linear or interacting above")
+    order = np.argsort(-mu)
+    for rank, i in enumerate(order):
+        if rank < 10 and mu[i] > 0:
+            ax.annotate(
+                table["label"].iloc[i], (mu[i], sigma[i]), xytext=(4, 3), textcoords="offset points", fontsize=7
+            )
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(f"μ*: mean absolute elementary effect on {output_label}")
+    ax.set_ylabel("σ: spread of the elementary effects")
+    ax.set_title(
+        f"Morris screening: {output_label}\n(bars: 95% bootstrap interval of μ*; the 10 largest labelled)", fontsize=10
+    )
+    ax.legend(fontsize=8, loc="upper left")
+    return _save(fig, path)
+
+
+def sobol(table: pd.DataFrame, output_label: str, path: Path) -> Path:
+    """First- and total-order Sobol indices of one output, largest total order on top."""
+    rows = table.sort_values("ST", kind="stable")
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(rows)), layout="constrained")
+    for offset, index, colour, name in (
+        (0.2, "S1", BLUE, "first order S1 (alone)"),
+        (-0.2, "ST", ORANGE, "total order ST (with interactions)"),
+    ):
+        value = rows[index].to_numpy(dtype=float)
+        error = np.clip(
+            [
+                value - rows[f"{index}_ci_low"].to_numpy(dtype=float),
+                rows[f"{index}_ci_high"].to_numpy(dtype=float) - value,
+            ],
+            0,
+            None,
+        )
+        ax.barh(
+            y + offset,
+            value,
+            height=0.38,
+            color=colour,
+            label=name,
+            xerr=error,
+            capsize=2,
+            error_kw={"ecolor": "#444444", "lw": 1},
+        )
+    ax.set_yticks(y, rows["label"])
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("share of the output's variance")
+    ax.set_title(f"Sobol indices: {output_label}\n(bars: 95% bootstrap intervals)", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    return _save(fig, path)

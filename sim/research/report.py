@@ -1,0 +1,198 @@
+"""The research tools' reports (``report.md``): what was run, the tables, and what they
+say in sentences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from sim.analysis import kpis as kpi_catalogue
+
+SMALL_TOTAL_ORDER = 0.05  # below this a parameter's total-order index calls it negligible
+
+
+OTHER_OUTPUTS = {"ishigami": "the Ishigami function f(x)"}
+
+
+def kpi_label(name: str) -> str:
+    """A KPI's plain label with its unit, or the name itself for other outputs."""
+    try:
+        entry = kpi_catalogue.describe(name)
+    except KeyError:
+        return OTHER_OUTPUTS.get(name, name)
+    return f"{entry.label} ({entry.unit})" if entry.unit else entry.label
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> str:
+    """A Markdown table of ``frame``'s ``columns`` (name -> heading)."""
+    formats = formats or {}
+    lines = ["| " + " | ".join(columns.values()) + " |", "|" + "---|" * len(columns)]
+    for _, row in frame.iterrows():
+        cells = [_cell(row[name], formats.get(name)) for name in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(value, spec: str | None) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "–"
+    if spec and isinstance(value, int | float) and not isinstance(value, bool):
+        return format(value, spec)
+    return str(value).replace("|", "\\|")
+
+
+def interval(low: float, high: float, spec: str = ".3g") -> str:
+    return f"{format(low, spec)} to {format(high, spec)}"
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def listing(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# -- sensitivity ---------------------------------------------------------------------
+
+
+def sensitivity(result, figures: dict[str, tuple[str, str]]) -> str:
+    """The sensitivity report. ``figures``: output -> (Morris, Sobol) figure paths,
+    relative to the report."""
+    study, spec = result.study, result.study.cfg.research.sensitivity
+    cfg = study.cfg
+    n = result.evaluations
+    lines = ["# Global sensitivity analysis", ""]
+    if study.model == "ishigami":
+        lines += [
+            "The Ishigami function f(x) = sin x1 + 7 sin² x2 + 0.1 x3⁴ sin x1, x ~ U(−π, π)³, "
+            "whose Sobol indices are known: a check of the analysis itself.",
+            "",
+        ]
+    else:
+        lines += [
+            f"Hospital `{cfg.hospital.name}`, {cfg.run.replications} replication(s) x {cfg.run.days} day(s) per "
+            f"point from {cfg.run.start_date}, seed {cfg.run.seed}: every point with the same random numbers "
+            "(common random numbers), its KPIs the means over its replications.",
+            "",
+        ]
+    lines += [
+        f"Morris screening of {len(study.parameters)} parameters ({spec.morris.trajectories} trajectories, "
+        f"{spec.morris.levels} levels, {n['morris_points']} points), then Sobol indices of the {len(result.kept)} "
+        f"most influential (Saltelli sampling, N = {spec.sobol.base_samples}, {n['sobol_points']} points); "
+        f"{n['evaluations']} evaluations in all ({n['computed_now']} computed by this run, "
+        f"{n['read_back']} found from an earlier one). Intervals: {percent(spec.confidence)} bootstrap "
+        f"({spec.bootstrap} resamples), SALib.",
+        "",
+        "## Findings",
+        "",
+    ]
+    for output in study.outputs:
+        lines += [summary(result, output), ""]
+    lines += ["## Parameters", ""]
+    lines.append(
+        table(_parameter_rows(study), {"name": "name", "label": "meaning", "key": "setting", "range": "range"})
+    )
+    for output in study.outputs:
+        label = kpi_label(output)
+        morris_path, sobol_path = figures[output]
+        lines += [
+            "",
+            f"## {label}",
+            "",
+            f"![Morris screening: {label}]({morris_path})",
+            "",
+            f"![Sobol indices: {label}]({sobol_path})",
+            "",
+            "Morris screening:",
+            "",
+        ]
+        rows = result.morris[result.morris.output == output].sort_values("mu_star", ascending=False)
+        rows = rows.assign(
+            ci=[interval(a, b) for a, b in zip(rows.mu_star_ci_low, rows.mu_star_ci_high, strict=True)],
+            step=rows.kept.map({True: "Sobol", False: "fixed"}),
+        )
+        lines.append(
+            table(
+                rows,
+                {"label": "parameter", "mu_star": "μ*", "ci": "95% interval", "sigma": "σ", "mu": "μ", "step": "next"},
+                {"mu_star": ".3g", "sigma": ".3g", "mu": ".3g"},
+            )
+        )
+        rows = result.sobol[result.sobol.output == output].sort_values("ST", ascending=False)
+        rows = rows.assign(
+            s1=[interval(a, b, ".2f") for a, b in zip(rows.S1_ci_low, rows.S1_ci_high, strict=True)],
+            st=[interval(a, b, ".2f") for a, b in zip(rows.ST_ci_low, rows.ST_ci_high, strict=True)],
+        )
+        lines += ["", "Sobol indices:", ""]
+        lines.append(
+            table(
+                rows,
+                {"label": "parameter", "S1": "S1", "s1": "95% interval", "ST": "ST", "st": "95% interval"},
+                {"S1": ".3f", "ST": ".3f"},
+            )
+        )
+    lines += [
+        "",
+        "Files: `indices.csv` (every index with its interval), `morris.csv`, `sobol.csv`, "
+        "`evaluations.jsonl` (every evaluation, read back when the analysis is resumed).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _parameter_rows(study) -> pd.DataFrame:
+    rows = []
+    for p in study.parameters:
+        key = study.cfg.research.sensitivity.parameters[p.name].key if p.keys else "(the function's input)"
+        scale = " x the hospital's value" if p.relative else ""
+        rows.append({"name": p.name, "label": p.label, "key": f"`{key}`", "range": f"{p.low:g} to {p.high:g}{scale}"})
+    return pd.DataFrame(rows)
+
+
+def summary(result, output: str, markdown: bool = True) -> str:
+    """What the indices of one output say, in sentences (emphasis in Markdown or none)."""
+    em, strong = ("*", "**") if markdown else ("", "")
+    label = kpi_label(output)
+    morris = result.morris[result.morris.output == output].sort_values("mu_star", ascending=False)
+    sobol = result.sobol[result.sobol.output == output].sort_values("ST", ascending=False)
+    if morris.mu_star.max() == 0:
+        return f"{strong}{label}{strong} does not change with any of the parameters over their ranges."
+    sentences = [f"{strong}{label}.{strong}"]
+    leaders = listing([f"{em}{row.label}{em}" for row in morris.head(3).itertuples() if row.mu_star > 0])
+    sentences.append(f"Morris screening ranks {leaders} first (largest mean absolute effects μ*).")
+    untouched = morris[morris.mu_star == 0]
+    if len(untouched):
+        sentences.append(f"{len(untouched)} of the {len(morris)} parameters do not move it at all.")
+    for row in sobol.head(3).itertuples():
+        if row.ST < SMALL_TOTAL_ORDER:
+            break
+        sentences.append(
+            f"{em}{row.label}{em} explains {percent(row.S1)} of its variance alone "
+            f"(95% interval {percent(row.S1_ci_low)} to {percent(row.S1_ci_high)}) and {percent(row.ST)} "
+            f"with its interactions ({percent(row.ST_ci_low)} to {percent(row.ST_ci_high)})."
+        )
+    first_order = sobol.S1.clip(lower=0).sum()
+    if len(sobol):
+        sentences.append(
+            f"The first-order indices of the {len(sobol)} parameters kept add up to {percent(first_order)}: "
+            + (
+                "interactions between them carry little of the variance."
+                if first_order >= 0.9
+                else f"interactions between them carry about {percent(max(0.0, 1 - first_order))} of it."
+            )
+        )
+    negligible = sobol[sobol.ST_ci_high < SMALL_TOTAL_ORDER]
+    if len(negligible):
+        sentences.append(
+            f"{listing([f'{em}{r.label}{em}' for r in negligible.itertuples()])} "
+            f"{'has' if len(negligible) == 1 else 'have'} a total-order index below {percent(SMALL_TOTAL_ORDER)} "
+            "(upper end of the interval): fixing "
+            f"{'it' if len(negligible) == 1 else 'them'} would barely change {label.split(' (')[0].lower()}."
+        )
+    return " ".join(sentences)

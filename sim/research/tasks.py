@@ -1,0 +1,88 @@
+"""A research run: the tool ``research.task`` names, run into a directory, its tables,
+figures, report and provenance written there.
+
+``python -m sim experiment=sensitivity|pdca|optimise_staffing`` (and ``python -m
+sim.sensitivity``) come here instead of simulating one scenario. The directory keeps
+``evaluations.jsonl``: the same command run again into it (``hydra.run.dir=<it>``)
+resumes, computing only the evaluations it lacks (``sim.research.evaluations``). Every
+other file is written under a temporary name and renamed into place
+(``sim.runs.run_files``); the caller writes the completion marker last.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from sim.research import figures, report
+from sim.runs import provenance, run_files
+from sim.runs.result import config_to_yaml
+from sim.schema import Config, ResearchTask
+
+LIBRARIES = ("SALib", "optuna")
+
+
+def execute(cfg: Config, directory: Path, overrides: list[str]) -> list[str]:
+    """Run the research task of ``cfg`` into ``directory``; the lines to print."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    run_files.unmark(directory)
+    started = time.perf_counter()
+    writers = {
+        ResearchTask.sensitivity: _sensitivity,
+        ResearchTask.pdca: _pdca,
+        ResearchTask.optimise_staffing: _optimise,
+    }
+    lines, record = writers[cfg.research.task](cfg, directory, overrides)
+    run_files.write_text(directory / "config.yaml", config_to_yaml(cfg))
+    about = provenance.collect(cfg.run.seed, cfg.run.replications, time.perf_counter() - started, overrides)
+    about["packages"].update({name: _version(name) for name in LIBRARIES})
+    about["research"] = record
+    run_files.write_text(directory / "provenance.json", json.dumps(about, indent=2, default=str) + "\n")
+    return lines
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    with run_files.written(path) as temporary:
+        frame.to_csv(temporary, index=False)
+
+
+def _sensitivity(cfg: Config, directory: Path, overrides: list[str]):
+    from sim.research import sensitivity
+
+    result = sensitivity.run(cfg, directory, progress=cfg.output.progress)
+    _csv(result.indices(), directory / "indices.csv")
+    _csv(result.morris, directory / "morris.csv")
+    _csv(result.sobol, directory / "sobol.csv")
+    paths = {}
+    for output in result.study.outputs:
+        label = report.kpi_label(output)
+        name = output if output.isidentifier() else "output"
+        morris_path, sobol_path = Path("figures") / f"morris_{name}.png", Path("figures") / f"sobol_{name}.png"
+        if cfg.output.figures:
+            figures.morris(result.morris[result.morris.output == output], label, directory / morris_path)
+            figures.sobol(result.sobol[result.sobol.output == output], label, directory / sobol_path)
+        paths[output] = (morris_path.as_posix(), sobol_path.as_posix())
+    text = report.sensitivity(result, paths)
+    run_files.write_text(directory / "report.md", text)
+    lines = [report.summary(result, output, markdown=False) for output in result.study.outputs]
+    return lines, {"task": "sensitivity", "kept_for_sobol": result.kept, **result.evaluations}
+
+
+def _pdca(cfg: Config, directory: Path, overrides: list[str]):
+    raise NotImplementedError
+
+
+def _optimise(cfg: Config, directory: Path, overrides: list[str]):
+    raise NotImplementedError
