@@ -107,3 +107,43 @@ def sobol(table: pd.DataFrame, output_label: str, path: Path) -> Path:
     ax.set_title(f"Sobol indices: {output_label}\n(bars: 95% bootstrap intervals)", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     return _save(fig, path)
+
+
+def pdca(cycles: pd.DataFrame, baseline: tuple[float, float, float], kpi_label: str, path: Path) -> Path:
+    """Above: the complaint rate of the scenario kept after each cycle (line, 95% band)
+    and of the change each cycle tried (green kept, red reverted). Below: each change's
+    paired difference from the scenario it was tried on, with its 95% interval: what
+    Check decided on. ``baseline``: (mean, low, high) of the scenario as configured."""
+    fig, (top, bottom) = plt.subplots(
+        2,
+        1,
+        figsize=(9, 4.5 + 0.35 * len(cycles)),
+        layout="constrained",
+        height_ratios=[3, 1 + 0.3 * len(cycles)],
+    )
+    x = np.arange(len(cycles) + 1)
+    mean = np.array([baseline[0], *cycles["kpi_after"]], dtype=float)
+    low = np.array([baseline[1], *cycles["kpi_after_ci_low"]], dtype=float)
+    high = np.array([baseline[2], *cycles["kpi_after_ci_high"]], dtype=float)
+    top.plot(x, mean, "-o", color=BLUE, label="scenario kept after the cycle (band: 95% interval)")
+    top.fill_between(x, low, high, color=BLUE, alpha=0.12, lw=0)
+    colours = [GREEN if decision == "kept" else RED for decision in cycles["decision"]]
+    top.scatter(cycles["cycle"], cycles["kpi_tried"], marker="s", c=colours, zorder=3, s=30)
+    top.scatter([], [], marker="s", color=GREEN, label="change tried and kept")
+    top.scatter([], [], marker="s", color=RED, label="change tried and reverted")
+    top.set_xticks(x, ["as configured", *[f"cycle {c}" for c in cycles["cycle"]]])
+    top.set_ylabel(kpi_label)
+    top.set_title(f"{kpi_label} by PDCA cycle", fontsize=10)
+    top.legend(fontsize=8, loc="best")
+
+    rows = cycles.iloc[::-1]
+    y = np.arange(len(rows))
+    error = np.clip(
+        [rows["difference"] - rows["difference_ci_low"], rows["difference_ci_high"] - rows["difference"]], 0, None
+    )
+    for i, (row, colour) in enumerate(zip(rows.itertuples(), colours[::-1], strict=True)):
+        bottom.errorbar(row.difference, y[i], xerr=error[:, [i]], fmt="s", color=colour, capsize=3)
+    bottom.axvline(0, color="black", lw=0.8)
+    bottom.set_yticks(y, [f"{r.cycle}: {r.cause} → {r.change}" for r in rows.itertuples()], fontsize=8)
+    bottom.set_xlabel("change tried − scenario it was tried on (paired by replication, 95% interval)")
+    return _save(fig, path)

@@ -22,7 +22,7 @@ def kpi_label(name: str) -> str:
         entry = kpi_catalogue.describe(name)
     except KeyError:
         return OTHER_OUTPUTS.get(name, name)
-    return f"{entry.label} ({entry.unit})" if entry.unit else entry.label
+    return f"{entry.label} ({entry.unit})" if entry.unit and entry.unit not in entry.label else entry.label
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> str:
@@ -196,3 +196,95 @@ def summary(result, output: str, markdown: bool = True) -> str:
             f"{'it' if len(negligible) == 1 else 'them'} would barely change {label.split(' (')[0].lower()}."
         )
     return " ".join(sentences)
+
+
+# -- PDCA ----------------------------------------------------------------------------
+
+
+def pdca(result, figure: str | None) -> str:
+    """The PDCA report: the cycles (cause found, change tried, effect with interval,
+    decision), in a table and in sentences."""
+    cfg = result.baseline.cfg
+    spec = cfg.research.pdca
+    label = kpi_label(result.kpi)
+    level = percent(spec.confidence)
+    lines = [
+        "# PDCA improvement cycles",
+        "",
+        f"Hospital `{cfg.hospital.name}`, {cfg.run.replications} replications x {cfg.run.days} days per scenario "
+        f"from {cfg.run.start_date}, seed {cfg.run.seed} (common random numbers: every scenario sees the same "
+        f"patients). Each cycle plans on the cause with the highest `{spec.cause_kpi}`, tries the next untried "
+        f"change mapped to it, and keeps it when the paired {level} interval of the change in {label} lies below "
+        f"zero. {result.evaluations['computed_now']} evaluations computed by this run, "
+        f"{result.evaluations['read_back']} found from an earlier one.",
+        "",
+        "## Findings",
+        "",
+        *[f"- {sentence}" for sentence in findings(result)],
+        "",
+    ]
+    if figure:
+        lines += [f"![{label} by cycle]({figure})", ""]
+    if len(result.cycles):
+        rows = result.cycles.assign(
+            before=[f"{m:.3g}" for m in result.cycles.kpi_before],
+            effect=[
+                f"{d:+.3g} ({interval(a, b, '+.3g')})"
+                for d, a, b in zip(
+                    result.cycles.difference,
+                    result.cycles.difference_ci_low,
+                    result.cycles.difference_ci_high,
+                    strict=True,
+                )
+            ],
+            relative=[f"{100 * r:+.1f}%" for r in result.cycles.relative_difference],
+        )
+        lines += [
+            "## Cycles",
+            "",
+            table(
+                rows,
+                {
+                    "cycle": "cycle",
+                    "cause": "cause (Plan)",
+                    "cause_rate": "its rate",
+                    "change": "change (Do)",
+                    "before": f"{label} before",
+                    "effect": f"effect ({level} interval; Check)",
+                    "relative": "relative",
+                    "decision": "Act",
+                },
+                {"cause_rate": ".3g"},
+            ),
+            "",
+        ]
+    lines += ["Files: `cycles.csv` (every cycle with its intervals), `evaluations.jsonl`.", ""]
+    return "\n".join(lines)
+
+
+def findings(result) -> list[str]:
+    """The loop in sentences: one per cycle, then the outcome."""
+    label = kpi_label(result.kpi)
+    cycles = result.cycles
+    base = result.baseline.mean(result.kpi)
+    final = result.final.mean(result.kpi)
+    kept = cycles[cycles.decision == "kept"]
+    sentences = []
+    for row in cycles.itertuples():
+        effect = (
+            f"changed {label.split(' (')[0].lower()} by {row.difference:+.3g} "
+            f"({interval(row.difference_ci_low, row.difference_ci_high, '+.3g')}, {100 * row.relative_difference:+.1f}%)"
+        )
+        verdict = "kept" if row.decision == "kept" else "reverted (not a significant improvement)"
+        top = f" (the top cause, {row.top_cause}, had no change left)" if row.top_cause != row.cause else ""
+        sentences.append(f"Cycle {row.cycle}: the top cause was {row.cause}{top}; {row.change} {effect}: {verdict}.")
+    if result.stopped:
+        sentences.append(f"The loop stopped {result.stopped}.")
+    if len(kept):
+        sentences.append(
+            f"{len(kept)} of {len(cycles)} changes kept ({listing(list(kept.change))}): {label.split(' (')[0].lower()} "
+            f"went from {base:.3g} to {final:.3g} ({100 * (final - base) / base:+.1f}%)."
+        )
+    else:
+        sentences.append(f"No change was kept: {label.split(' (')[0].lower()} stays at {base:.3g}.")
+    return sentences

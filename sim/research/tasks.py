@@ -81,7 +81,20 @@ def _sensitivity(cfg: Config, directory: Path, overrides: list[str]):
 
 
 def _pdca(cfg: Config, directory: Path, overrides: list[str]):
-    raise NotImplementedError
+    from sim.research import pdca
+
+    result = pdca.run(cfg, directory, progress=cfg.output.progress)
+    _csv(result.cycles, directory / "cycles.csv")
+    figure = None
+    if cfg.output.figures:
+        interval = result.baseline.interval(result.kpi, cfg.research.pdca.confidence)
+        baseline = (interval["mean"], interval["ci_low"], interval["ci_high"])
+        figure = "figures/complaint_rate_by_cycle.png"
+        figures.pdca(result.cycles, baseline, report.kpi_label(result.kpi), directory / figure)
+    run_files.write_text(directory / "report.md", report.pdca(result, figure))
+    lines = report.findings(result)
+    record = {"task": "pdca", "cycles": len(result.cycles), "stopped": result.stopped, **result.evaluations}
+    return lines, record
 
 
 def _optimise(cfg: Config, directory: Path, overrides: list[str]):
