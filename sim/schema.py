@@ -903,21 +903,20 @@ class StaffingVariable:
     key: str = setting(MISSING, help="the setting, a dotted key; * makes one variable per entry of a dict")
     low: int = setting(MISSING, help="fewest", ge=0)
     high: int = setting(MISSING, help="most", ge=0)
-    role: str = setting(MISSING, help="who is paid: a role of research.optimise.hourly_cost")
 
 
 @dataclass
 class OptimiseConfig:
     """Simulation-optimisation of staffing with Optuna: minimise the staff cost (and
-    the wait) subject to upper targets on KPIs, with common random numbers. A trial
-    runs min_replications replications and doubles them, up to max_replications,
-    while the interval of a target KPI still contains its target."""
+    the wait) subject to targets on KPIs, with common random numbers. A trial runs
+    min_replications replications and doubles them, up to max_replications, while the
+    interval of a KPI with a target still contains the target."""
 
     variables: dict[str, StaffingVariable] = setting(help="the staffing levers by name", factory=dict)
-    # Estimates (CNY per hour, no published source found): a stand-in for rostered
-    # staff costs; the roles' hours are those the stations and sessions are open.
+    # Estimates (CNY per hour; no published source found): a stand-in until rostered
+    # staff costs exist, used by sim.research.staff_cost, the one place they are read.
     hourly_cost: dict[str, float] = setting(
-        help="staff cost per hour of each role (CNY; estimates)",
+        help="staff cost per hour of each role (CNY; estimates): doctor, registration_clerk, cashier, pharmacist",
         factory=lambda: {"doctor": 150.0, "registration_clerk": 45.0, "cashier": 45.0, "pharmacist": 60.0},
         ge=0,
     )
@@ -926,7 +925,7 @@ class OptimiseConfig:
         factory=lambda: ["staff_cost_per_day", "wait_doctor_mean_min"],
     )
     targets: dict[str, float] = setting(
-        help="upper targets of KPIs a configuration must meet (its mean over the replications)",
+        help="targets a configuration's KPI means must meet: at most (lower is better) or at least (higher is better)",
         factory=lambda: {"wait_doctor_mean_min": 15.0, "expected_complaints_per_1000_visits": 0.4},
     )
     sampler: OptimiseSampler = setting(OptimiseSampler.tpe, help="tpe, nsga2 or grid (every configuration)")

@@ -167,11 +167,21 @@ class Evaluator:
     def replications(self, variants: Sequence[Config], replications: Sequence[int]) -> list[list[Outputs]]:
         """KPIs of each variant (a typed config), one dict per replication in
         ``replications``, every variant with the same seed (common random numbers)."""
-        jobs, about = [], []
-        for variant in variants:
-            for r in replications:
+        return self.replications_each(variants, [replications] * len(variants))
+
+    def replications_each(
+        self, variants: Sequence[Config], replications: Sequence[Sequence[int]]
+    ) -> list[list[Outputs]]:
+        """As ``replications``, each variant with its own replications, all run side by side."""
+        jobs, about, sizes = [], [], []
+        for variant, indices in zip(variants, replications, strict=True):
+            for r in indices:
                 jobs.append(Job(result_key(variant, r), replication_kpis, (variant, r)))
                 about.append({"replication": r})
+            sizes.append(len(indices))
         flat = self.run(jobs, about)
-        per = len(replications)
-        return [flat[i * per : (i + 1) * per] for i in range(len(variants))]
+        out, start = [], 0
+        for size in sizes:
+            out.append(flat[start : start + size])
+            start += size
+        return out

@@ -147,3 +147,38 @@ def pdca(cycles: pd.DataFrame, baseline: tuple[float, float, float], kpi_label: 
     bottom.set_yticks(y, [f"{r.cycle}: {r.cause} → {r.change}" for r in rows.itertuples()], fontsize=8)
     bottom.set_xlabel("change tried − scenario it was tried on (paired by replication, 95% interval)")
     return _save(fig, path)
+
+
+def pareto_front(study, target_names: list[str], targets: dict[int, float], path: Path) -> Path | None:
+    """Optuna's Pareto-front plot of the trials' objectives (two or three of them; None
+    for one): feasible Pareto-optimal trials highlighted, infeasible ones apart.
+    ``targets``: objective index -> its target, drawn as a dashed line (two objectives)."""
+    import warnings
+
+    import optuna
+    from optuna.visualization.matplotlib import plot_pareto_front
+
+    if len(target_names) not in (2, 3):
+        return None
+    # Optuna sets its own style sheet for the whole process: keep it to this figure
+    with matplotlib.rc_context(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        ax = plot_pareto_front(study, target_names=target_names)
+        fig = ax.figure
+        fig.set_size_inches(8, 6)
+        if len(target_names) == 2:
+            for index, value in targets.items():
+                line = ax.axvline if index == 0 else ax.axhline
+                line(value, ls="--", color=GREY, lw=1)
+                ax.annotate(
+                    f"target {value:g}",
+                    xy=(value, 1) if index == 0 else (1, value),
+                    xycoords=("data", "axes fraction") if index == 0 else ("axes fraction", "data"),
+                    ha="right",
+                    va="bottom",
+                    fontsize=8,
+                    color="#555555",
+                )
+        ax.set_title("Trials by objective (Best Trial: Pareto-optimal among those meeting every target)", fontsize=10)
+        fig.tight_layout()
+        return _save(fig, path)

@@ -288,3 +288,109 @@ def findings(result) -> list[str]:
     else:
         sentences.append(f"No change was kept: {label.split(' (')[0].lower()} stays at {base:.3g}.")
     return sentences
+
+
+# -- optimisation ----------------------------------------------------------------------
+
+
+def optimisation(result, commands: list[str], figure: str | None) -> str:
+    """The optimisation report: the problem, the best configurations with their
+    intervals and commands, what it took."""
+    problem = result.problem
+    cfg, spec = problem.cfg, problem.cfg.research.optimise
+    level = percent(spec.confidence)
+    levers = "; ".join(f"`{v.key}` {v.low}–{v.high}" for v in problem.variables)
+    targets = ", ".join(
+        f"{kpi_label(name)} {'≤' if problem.minimise[name] else '≥'} {value:g}"
+        for name, value in problem.targets.items()
+    )
+    lines = [
+        "# Staffing optimisation",
+        "",
+        f"Hospital `{cfg.hospital.name}`, {cfg.run.days} days per replication from {cfg.run.start_date}, seed "
+        f"{cfg.run.seed}. Levers: {levers} ({problem.grid_size()} configurations in all). Objectives: "
+        f"{listing([objective_label(o) for o in problem.objectives])}; targets (Optuna constraints, on the mean): "
+        f"{targets}. Sampler: {spec.sampler} (Optuna), {len(result.trials)} trials, {spec.batch} at a time.",
+        "",
+        f"Replications: every trial runs replications 0, 1, … (common random numbers); {spec.min_replications} first, "
+        f"doubled up to {spec.max_replications} while the {level} interval of a KPI with a target contains the "
+        f"target. {result.distinct()} distinct configurations simulated, "
+        f"{result.evaluations['evaluations']} evaluations ({result.evaluations['computed_now']} computed by this "
+        f"run, {result.evaluations['read_back']} found from an earlier one).",
+        "",
+        "## Findings",
+        "",
+        *[f"- {sentence}" for sentence in optimisation_findings(result)],
+        "",
+    ]
+    if figure:
+        lines += [f"![Pareto front]({figure})", ""]
+    best = result.best(spec.best)
+    if best:
+        lines += [
+            "## Best configurations",
+            "",
+            f"Meeting every target, cheapest first ({level} intervals over each configuration's replications). "
+            "Each command runs the configuration on its own:",
+            "",
+        ]
+        rows = []
+        for rank, trial in enumerate(best, start=1):
+            decided = "yes" if not trial.undecided(problem, spec.confidence) else "no: on the mean"
+            row = {"rank": rank, **trial.values, "replications": len(trial.kpis), "targets met surely": decided}
+            for name in dict.fromkeys([*problem.objectives, *problem.targets]):
+                interval_ = trial.interval(name, spec.confidence)
+                row[objective_label(name)] = (
+                    f"{interval_['mean']:,.0f}"
+                    if name == "staff_cost_per_day"
+                    else f"{interval_['mean']:.3g} ({interval(interval_['ci_low'], interval_['ci_high'])})"
+                )
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        lines.append(table(frame, {c: c for c in frame.columns}))
+        lines += [""]
+        lines += [f"{rank}. `{command}`" for rank, command in enumerate(commands, start=1)]
+        lines += [""]
+    lines += [
+        "Files: `trials.csv` (every trial: levers, objectives and targets with intervals, replications, "
+        "feasible, Pareto-optimal), `best.csv`, `evaluations.jsonl`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def objective_label(name: str) -> str:
+    from sim.research.staff_cost import COST, COST_LABEL
+
+    return COST_LABEL if name == COST else kpi_label(name)
+
+
+def optimisation_findings(result) -> list[str]:
+    problem = result.problem
+    best = result.best(1)
+    if not best:
+        return [
+            f"No configuration of the {len(result.trials)} tried meets every target: widen the levers' ranges "
+            "or relax the targets."
+        ]
+    trial = best[0]
+    spec = problem.cfg.research.optimise
+    levers = ", ".join(f"{name} {value}" for name, value in trial.values.items())
+    met = []
+    for name in problem.targets:
+        i = trial.interval(name, spec.confidence)
+        met.append(f"{kpi_label(name).split(' (')[0].lower()} {i['mean']:.3g} ({interval(i['ci_low'], i['ci_high'])})")
+    first = result.first_found(trial.values)
+    sentences = [
+        f"The cheapest configuration meeting the targets: {levers}, at {trial.cost:,.0f} CNY per open day; "
+        f"{listing(met)} over {len(trial.kpis)} replications.",
+        f"It was first proposed at trial {first} of {len(result.trials)}; {result.distinct()} of the "
+        f"{problem.grid_size()} configurations were simulated.",
+    ]
+    if trial.undecided(problem, spec.confidence):
+        sentences.append(
+            f"Its means meet the targets, but after {len(trial.kpis)} replications (the most allowed) an interval "
+            "still contains its target: run it with more replications (research.optimise.max_replications) "
+            "before relying on it."
+        )
+    return sentences

@@ -98,4 +98,31 @@ def _pdca(cfg: Config, directory: Path, overrides: list[str]):
 
 
 def _optimise(cfg: Config, directory: Path, overrides: list[str]):
-    raise NotImplementedError
+    from sim.research import optimise, staff_cost
+
+    result = optimise.run(cfg, directory, progress=cfg.output.progress)
+    problem = result.problem
+    trials = optimise.trials_table(result)
+    _csv(trials, directory / "trials.csv")
+    best = result.best(cfg.research.optimise.best)
+    commands = [optimise.command(problem, trial, overrides) for trial in best]
+    _csv(
+        trials.set_index("trial").loc[[t.number for t in best]].reset_index().assign(command=commands),
+        directory / "best.csv",
+    )
+    figure = None
+    if cfg.output.figures:
+        names = [report.objective_label(o) for o in problem.objectives]
+        targets = {i: problem.targets[o] for i, o in enumerate(problem.objectives) if o in problem.targets}
+        if figures.pareto_front(result.study, names, targets, directory / "figures" / "pareto_front.png"):
+            figure = "figures/pareto_front.png"
+    run_files.write_text(directory / "report.md", report.optimisation(result, commands, figure))
+    lines = [*report.optimisation_findings(result), *[f"  {c}" for c in commands[:1]]]
+    record = {
+        "task": "optimise_staffing",
+        "trials": len(result.trials),
+        "distinct": result.distinct(),
+        "cost": staff_cost.COST,
+        **result.evaluations,
+    }
+    return lines, record
