@@ -46,8 +46,9 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
         from sim.research.tasks import execute as research
 
         sweep.writing_into("research", out)
-        for line in research(typed, out, overrides):
-            print(line)
+        lines = research(typed, out, overrides)
+        if typed.output.print_kpis:
+            print("\n".join(lines))
         return
     result = simulate(typed, overrides=overrides, directory=out)
     result.save(out, figures=typed.output.figures, save_visits=typed.output.save_visits)

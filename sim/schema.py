@@ -929,6 +929,9 @@ class OptimiseConfig:
         factory=lambda: {"wait_doctor_mean_min": 15.0, "expected_complaints_per_1000_visits": 0.4},
     )
     sampler: OptimiseSampler = setting(OptimiseSampler.tpe, help="tpe, nsga2 or grid (every configuration)")
+    sampler_seed: int | None = setting(
+        None, help="seed of the sampler's proposals (null: run.seed; the simulation keeps run.seed)", ge=0
+    )
     trials: int = setting(60, help="configurations tried (grid: ignored, the whole grid)", ge=1)
     batch: int = setting(4, help="trials proposed at once and simulated side by side", ge=1)
     min_replications: int = setting(5, help="replications of a trial first run", ge=2)

@@ -98,7 +98,7 @@ class Store:
             if self._file.tell() and not self.path.read_bytes().endswith(b"\n"):
                 self._file.write("\n")  # after a line cut off by a kill
         record = {"key": key, **about, "outputs": {k: _json_number(v) for k, v in outputs.items()}}
-        self._file.write(json.dumps(record, sort_keys=True) + "\n")
+        self._file.write(json.dumps(record) + "\n")  # outputs in their order (the KPI table's)
         self._file.flush()
 
     def close(self) -> None:

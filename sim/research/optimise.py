@@ -4,7 +4,7 @@ the targets.
 The levers (``research.optimise.variables``: doctors per department, registration
 windows, cashiers, pharmacy windows…) are integer settings; Optuna proposes
 configurations (``sampler``: TPE or NSGA-II, multi-objective with constraints, seeded
-with ``run.seed``; or ``grid``, every configuration, the exhaustive reference) and each
+with ``sampler_seed``, by default ``run.seed``; or ``grid``, every configuration, the exhaustive reference) and each
 is simulated through ``sim.research.evaluations`` (the configured runner, common random
 numbers, resumable). The objectives (``objectives``: the staff cost per open day from
 ``sim.research.staff_cost``, then KPIs such as the mean wait for the doctor) are
@@ -28,6 +28,7 @@ store, and goes on where it stopped, giving what an uninterrupted study gives.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -213,12 +214,15 @@ class OptimisationResult:
 def _sampler(problem: Problem):
     import optuna
 
-    spec, seed = problem.cfg.research.optimise, problem.cfg.run.seed
-    if spec.sampler == OptimiseSampler.grid:
-        return optuna.samplers.GridSampler({v.name: v.values() for v in problem.variables}, seed=seed)
+    spec = problem.cfg.research.optimise
+    seed = problem.cfg.run.seed if spec.sampler_seed is None else spec.sampler_seed
+    if spec.sampler == OptimiseSampler.grid:  # every configuration is enqueued (run): nothing left to sample
+        return optuna.samplers.RandomSampler(seed=seed)
     if spec.sampler == OptimiseSampler.nsga2:
         return optuna.samplers.NSGAIISampler(seed=seed, population_size=max(4, spec.batch * 2))
-    return optuna.samplers.TPESampler(seed=seed, multivariate=True, n_startup_trials=min(10, spec.trials))
+    # random proposals first: a sixth of the budget, at least one batch
+    startup = max(spec.batch, spec.trials // 6)
+    return optuna.samplers.TPESampler(seed=seed, multivariate=True, n_startup_trials=startup)
 
 
 def run(cfg: Config, directory: Path | None = None, progress: bool = False) -> OptimisationResult:
@@ -232,7 +236,13 @@ def run(cfg: Config, directory: Path | None = None, progress: bool = False) -> O
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         study = optuna.create_study(directions=directions, sampler=_sampler(problem))
-    total = problem.grid_size() if spec.sampler == OptimiseSampler.grid else spec.trials
+    total = spec.trials
+    if spec.sampler == OptimiseSampler.grid:
+        # the grid in a fixed order, as trials Optuna hands out first (GridSampler would stop
+        # the study from inside tell, which only works within study.optimize)
+        for values in itertools.product(*[v.values() for v in problem.variables]):
+            study.enqueue_trial(dict(zip([v.name for v in problem.variables], values, strict=True)))
+        total = problem.grid_size()
     trials: list[Trial] = []
     with Evaluator(cfg, directory, progress, "optimisation") as evaluator:
         while len(trials) < total:
