@@ -168,3 +168,17 @@ def test_a_relative_parameter_scales_each_entry_of_a_dict():
     assert variant.hospital.departments["internal_medicine"].consultation.median == 7.5
     assert variant.hospital.departments["surgery"].consultation.median == 6.0
     assert cfg.hospital.departments["surgery"].consultation.median == 4  # the study's own config untouched
+
+
+def test_the_dask_runner_gives_the_evaluations_the_local_one_gives():
+    """``runner=dask`` (a LocalCluster of two workers) evaluates the same variants to the
+    same KPIs as the serial local runner: the research tools scale out unchanged."""
+    cfg = typed(*SMALL)
+    study = sensitivity.study_of(cfg)
+    lows, highs = (np.array([getattr(p, end) for p in study.parameters]) for end in ("low", "high"))
+    variants = [study.variant(study.parameters, lows), study.variant(study.parameters, highs)]
+    with evaluations.Evaluator(cfg, None) as local:
+        expected = local.replications(variants, range(2))
+    on_dask = typed(*SMALL, "runner=dask", "runner.workers=2", "runner.processes=false")
+    with evaluations.Evaluator(on_dask, None) as dask:
+        assert dask.replications(variants, range(2)) == expected
