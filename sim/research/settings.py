@@ -45,15 +45,17 @@ def get(cfg: Config, key: str) -> Any:
             node = getattr(node, part)
         else:
             where = ".".join(walked[:-1]) or "the configuration"
-            known = (
-                sorted(node)
-                if isinstance(node, dict)
-                else [f.name for f in dataclasses.fields(node)]
-                if dataclasses.is_dataclass(node)
-                else []
-            )
-            raise ConfigError([f"{key}: {where} has no setting {part!r}; it has: {', '.join(known) or 'none'}"])
+            raise ConfigError([f"{key}: {where} has no setting {part!r}; it has: {', '.join(_names(node)) or 'none'}"])
     return node
+
+
+def _names(node: Any) -> list[str]:
+    """The settings inside ``node`` (a dict's entries, a group's fields), or none."""
+    if isinstance(node, dict):
+        return sorted(node)
+    if dataclasses.is_dataclass(node):
+        return [f.name for f in dataclasses.fields(node)]
+    return []
 
 
 def number(cfg: Config, key: str) -> float:

@@ -11,6 +11,7 @@ other file is written under a temporary name and renamed into place
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from importlib import metadata
@@ -18,16 +19,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.config.validate import ConfigError
 from sim.research import figures, report
 from sim.runs import provenance, run_files
 from sim.runs.result import config_to_yaml
 from sim.schema import Config, ResearchTask
 
 LIBRARIES = ("SALib", "optuna")
+NEEDS = {  # the libraries each tool imports (the research extra)
+    ResearchTask.sensitivity: ("SALib",),
+    ResearchTask.pdca: (),
+    ResearchTask.optimise_staffing: ("optuna",),
+}
 
 
 def execute(cfg: Config, directory: Path, overrides: list[str]) -> list[str]:
     """Run the research task of ``cfg`` into ``directory``; the lines to print."""
+    missing = [name for name in NEEDS[cfg.research.task] if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigError(
+            [
+                f"research.task = {cfg.research.task}: needs {', '.join(missing)}, not installed: "
+                'pip install -e ".[research]" (or pip install hospital-sim[research])'
+            ]
+        )
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     run_files.unmark(directory)
