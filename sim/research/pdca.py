@@ -208,6 +208,7 @@ def _row(cycle, cause, ranking, change, current, candidate, difference, decision
         "cause": cause,
         "cause_rate": dict(ranking)[cause],
         "top_cause": top,  # the highest of all, even when it had no change left
+        "top_cause_rate": ranking[0][1],
         "change": change.text,
         "kpi_before": before["mean"],
         "kpi_before_ci_low": before["ci_low"],

@@ -276,8 +276,15 @@ def findings(result) -> list[str]:
             f"({interval(row.difference_ci_low, row.difference_ci_high, '+.3g')}, {100 * row.relative_difference:+.1f}%)"
         )
         verdict = "kept" if row.decision == "kept" else "reverted (not a significant improvement)"
-        top = f" (the top cause, {row.top_cause}, had no change left)" if row.top_cause != row.cause else ""
-        sentences.append(f"Cycle {row.cycle}: the top cause was {row.cause}{top}; {row.change} {effect}: {verdict}.")
+        top = (
+            f" (the top cause, {row.top_cause} at {row.top_cause_rate:.3g}, had no change left)"
+            if row.top_cause != row.cause
+            else ""
+        )
+        sentences.append(
+            f"Cycle {row.cycle}: Plan chose {row.cause} ({row.cause_rate:.3g} per 1,000 visits){top}; "
+            f"{row.change} {effect}: {verdict}."
+        )
     if result.stopped:
         sentences.append(f"The loop stopped {result.stopped}.")
     if len(kept):
