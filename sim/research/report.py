@@ -48,7 +48,13 @@ def interval(low: float, high: float, spec: str = ".3g") -> str:
 
 
 def percent(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    text = f"{100 * value:.0f}"
+    return f"{'0' if text == '-0' else text}%"  # no "-0%" for a bound just below zero
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter upper-case, to open a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def listing(names: Sequence[str]) -> str:
@@ -173,24 +179,29 @@ def summary(result, output: str, markdown: bool = True) -> str:
         if row.ST < SMALL_TOTAL_ORDER:
             break
         sentences.append(
-            f"{em}{row.label}{em} explains {percent(row.S1)} of its variance alone "
+            f"{em}{capitalised(row.label)}{em} explains {percent(row.S1)} of its variance alone "
             f"(95% interval {percent(row.S1_ci_low)} to {percent(row.S1_ci_high)}) and {percent(row.ST)} "
             f"with its interactions ({percent(row.ST_ci_low)} to {percent(row.ST_ci_high)})."
         )
-    first_order = sobol.S1.clip(lower=0).sum()
     if len(sobol):
+        # without interactions both sums are 1; each interaction adds to the total-order sum only
+        first_order, total_order = sobol.S1.clip(lower=0).sum(), sobol.ST.clip(lower=0).sum()
+        verdict = (
+            "interactions between them carry little of the variance"
+            if first_order >= 0.9 and total_order <= 1.1
+            else "the gap between the two is what interactions between them add"
+        )
         sentences.append(
-            f"The first-order indices of the {len(sobol)} parameters kept add up to {percent(first_order)}: "
-            + (
-                "interactions between them carry little of the variance."
-                if first_order >= 0.9
-                else f"interactions between them carry about {percent(max(0.0, 1 - first_order))} of it."
-            )
+            f"The first-order indices of the {len(sobol)} parameters kept add up to {percent(first_order)} "
+            f"and the total-order ones to {percent(total_order)}: {verdict}."
         )
     negligible = sobol[sobol.ST_ci_high < SMALL_TOTAL_ORDER]
     if len(negligible):
+        names = [
+            f"{em}{capitalised(r.label) if i == 0 else r.label}{em}" for i, r in enumerate(negligible.itertuples())
+        ]
         sentences.append(
-            f"{listing([f'{em}{r.label}{em}' for r in negligible.itertuples()])} "
+            f"{listing(names)} "
             f"{'has' if len(negligible) == 1 else 'have'} a total-order index below {percent(SMALL_TOTAL_ORDER)} "
             "(upper end of the interval): fixing "
             f"{'it' if len(negligible) == 1 else 'them'} would barely change {label.split(' (')[0].lower()}."
