@@ -1,10 +1,11 @@
 """Compare optimisation runs with the exhaustive grid (run.sh beside this file):
 
-    python experiments/optimise_staffing/compare_with_grid.py OUT GRID_DIR RUN_DIR [RUN_DIR ...]
+    python experiments/optimise_staffing/compare_with_grid.py GRID_DIR RUN_DIR [RUN_DIR ...]
 
 prints a Markdown table: for the grid and each run, the cheapest configuration that
-meets the targets, the trial that first proposed it, the configurations simulated and
-the evaluations (replication x configuration) computed."""
+meets the targets, how many trials were proposed up to the first that proposed the
+grid's optimum, the configurations simulated and the evaluations (replication x
+configuration) computed."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def summary(directory: Path, optimum: tuple) -> dict:
         "run": directory.name,
         "best configuration": " / ".join(str(int(found[lever])) for lever in LEVERS),
         "cost (CNY/day)": f"{found.staff_cost_per_day:,.0f}",
-        "grid optimum found at trial": "never" if pd.isna(first) else str(int(first)),
+        "trials until the grid's optimum": "never" if pd.isna(first) else str(int(first) + 1),  # trials count from 0
         "trials": len(trials),
         "configurations simulated": len(trials[LEVERS].drop_duplicates()),
         "evaluations": sum(1 for _ in open(directory / "evaluations.jsonl")),
@@ -48,4 +49,4 @@ def main(grid: Path, runs: list[Path]) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]])
+    main(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]])
