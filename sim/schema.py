@@ -578,6 +578,10 @@ class Config:
     # Each selected intervention patches `hospital` and adds its name -> one-line
     # description here, so a run records what was switched on.
     interventions: dict[str, str] = setting(help="interventions switched on: name -> what it changes", factory=dict)
+    research: ResearchConfig = setting(
+        help="research tools run instead of a scenario (sensitivity, pdca, optimise_staffing)",
+        factory=lambda: ResearchConfig(),
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -815,6 +819,159 @@ class ComplaintsConfig:
     )
     channels: ComplaintChannelConfig = setting(help="how and when complaints are made", factory=ComplaintChannelConfig)
     office: ComplaintOfficeConfig = setting(help="the complaint office", factory=ComplaintOfficeConfig)
+
+
+# ---------------------------------------------------------------------------------
+# Research tools (sim.research): global sensitivity analysis, a PDCA improvement loop
+# and simulation-optimisation of staffing. Off unless research.task names one
+# (experiment=sensitivity, experiment=pdca, experiment=optimise_staffing).
+
+
+class ResearchTask(StrEnum):
+    """What a run does: simulate the scenario, or one of the research tools."""
+
+    none = "none"  # simulate the configured scenario (the usual run)
+    sensitivity = "sensitivity"  # Morris screening, then Sobol indices (SALib)
+    pdca = "pdca"  # Plan-Do-Check-Act cycles of interventions
+    optimise_staffing = "optimise_staffing"  # cheapest staffing meeting targets (Optuna)
+
+
+class SensitivityModel(StrEnum):
+    """What the sensitivity analysis evaluates."""
+
+    simulation = "simulation"  # the configured hospital (KPIs averaged over the replications)
+    ishigami = "ishigami"  # the Ishigami function, whose indices are known (a check of the machinery)
+
+
+class OptimiseSampler(StrEnum):
+    """How Optuna proposes staffing configurations."""
+
+    tpe = "tpe"  # tree-structured Parzen estimator, multi-objective with constraints
+    nsga2 = "nsga2"  # NSGA-II genetic algorithm with constraints
+    grid = "grid"  # every configuration of the grid (the exhaustive reference)
+
+
+@dataclass
+class ParameterRange:
+    """An uncertain input of the sensitivity analysis, uniform on [low, high]."""
+
+    key: str = setting(MISSING, help="the setting varied, a dotted key; * stands for every entry of a dict")
+    low: float = setting(MISSING, help="smallest value (a multiplier of the hospital's value when relative)")
+    high: float = setting(MISSING, help="largest value (a multiplier of the hospital's value when relative)")
+    relative: bool = setting(False, help="low and high multiply the hospital's own value")
+    label: str = setting("", help="the parameter in plain words, for tables and figures (empty: its name)")
+
+
+@dataclass
+class MorrisConfig:
+    """Morris elementary effects: the screening step."""
+
+    trajectories: int = setting(20, help="trajectories; evaluations = trajectories x (parameters + 1)", ge=2)
+    levels: int = setting(4, help="grid levels of each parameter's range (even)", ge=2)
+
+
+@dataclass
+class SobolConfig:
+    """Sobol variance-based indices (Saltelli's sampling): the second step."""
+
+    base_samples: int = setting(128, help="N, a power of 2; evaluations = N x (parameters kept + 2)", ge=2)
+    parameters: int = setting(
+        6, help="parameters kept for Sobol, the most influential in the Morris screening (0: all)", ge=0
+    )
+
+
+@dataclass
+class SensitivityConfig:
+    """Global sensitivity analysis: Morris screening of every parameter, then Sobol
+    first- and total-order indices of the most influential ones; the others stay at
+    the hospital's values. Each sample point runs run.replications replications with
+    the same seed (common random numbers) and its KPIs are their means."""
+
+    model: SensitivityModel = setting(SensitivityModel.simulation, help="simulation or ishigami (a known case)")
+    parameters: dict[str, ParameterRange] = setting(
+        help="the uncertain inputs by name, each with its key and range", factory=dict
+    )
+    outputs: list[str] = setting(
+        help="KPIs analysed", factory=lambda: ["expected_complaints_per_1000_visits", "wait_doctor_mean_min"]
+    )
+    morris: MorrisConfig = setting(help="the screening step", factory=MorrisConfig)
+    sobol: SobolConfig = setting(help="the variance-based step", factory=SobolConfig)
+    bootstrap: int = setting(1000, help="bootstrap resamples for the indices' confidence intervals", ge=10)
+    confidence: float = setting(0.95, help="confidence level of the intervals", gt=0, lt=1)
+
+
+@dataclass
+class PdcaConfig:
+    """Plan-Do-Check-Act: each cycle finds the cause with the highest complaint rate,
+    applies the next untried change mapped to it, compares the result with the
+    current scenario (paired by replication) and keeps the change only if it lowers
+    the complaint rate significantly."""
+
+    cycles: int = setting(6, help="cycles (one change tried per cycle)", ge=1)
+    kpi: str = setting("expected_complaints_per_1000_visits", help="the complaint rate a change must lower")
+    cause_kpi: str = setting(
+        "expected_complaints_{cause}_per_1000_visits",
+        help="the KPI of one cause, {cause} standing for its name: Plan picks the cause where it is highest",
+    )
+    changes: dict[str, list[str]] = setting(
+        help="by cause, the changes to try in order: an intervention's name, or overrides key=value separated by spaces",
+        factory=dict,
+    )
+    confidence: float = setting(0.95, help="confidence level of the paired interval that decides", gt=0, lt=1)
+
+
+@dataclass
+class StaffingVariable:
+    """A staffing lever the optimiser sets: an integer setting between low and high."""
+
+    key: str = setting(MISSING, help="the setting, a dotted key; * makes one variable per entry of a dict")
+    low: int = setting(MISSING, help="fewest", ge=0)
+    high: int = setting(MISSING, help="most", ge=0)
+
+
+@dataclass
+class OptimiseConfig:
+    """Simulation-optimisation of staffing with Optuna: minimise the staff cost (and
+    the wait) subject to targets on KPIs, with common random numbers. A trial runs
+    min_replications replications and doubles them, up to max_replications, while the
+    interval of a KPI with a target still contains the target."""
+
+    variables: dict[str, StaffingVariable] = setting(help="the staffing levers by name", factory=dict)
+    # Estimates (CNY per hour; no published source found): a stand-in until rostered
+    # staff costs exist, used by sim.research.staff_cost, the one place they are read.
+    hourly_cost: dict[str, float] = setting(
+        help="staff cost per hour of each role (CNY; estimates): doctor, registration_clerk, cashier, pharmacist",
+        factory=lambda: {"doctor": 150.0, "registration_clerk": 45.0, "cashier": 45.0, "pharmacist": 60.0},
+        ge=0,
+    )
+    objectives: list[str] = setting(
+        help="what is minimised: staff_cost_per_day (CNY) first, then KPIs (lower is better)",
+        factory=lambda: ["staff_cost_per_day", "wait_doctor_mean_min"],
+    )
+    targets: dict[str, float] = setting(
+        help="targets a configuration's KPI means must meet: at most (lower is better) or at least (higher is better)",
+        factory=lambda: {"wait_doctor_mean_min": 15.0, "expected_complaints_per_1000_visits": 0.4},
+    )
+    sampler: OptimiseSampler = setting(OptimiseSampler.tpe, help="tpe, nsga2 or grid (every configuration)")
+    sampler_seed: int | None = setting(
+        None, help="seed of the sampler's proposals (null: run.seed; the simulation keeps run.seed)", ge=0
+    )
+    trials: int = setting(60, help="configurations tried (grid: ignored, the whole grid)", ge=1)
+    batch: int = setting(4, help="trials proposed at once and simulated side by side", ge=1)
+    min_replications: int = setting(5, help="replications of a trial first run", ge=2)
+    max_replications: int = setting(20, help="most replications of a trial", ge=2)
+    confidence: float = setting(0.95, help="confidence level of the intervals", gt=0, lt=1)
+    best: int = setting(5, help="best configurations listed with their overrides", ge=1)
+
+
+@dataclass
+class ResearchConfig:
+    """The research tools (sim.research), run instead of a scenario when task is set."""
+
+    task: ResearchTask = setting(ResearchTask.none, help="none, sensitivity, pdca or optimise_staffing")
+    sensitivity: SensitivityConfig = setting(help="global sensitivity analysis", factory=SensitivityConfig)
+    pdca: PdcaConfig = setting(help="the Plan-Do-Check-Act loop", factory=PdcaConfig)
+    optimise: OptimiseConfig = setting(help="simulation-optimisation of staffing", factory=OptimiseConfig)
 
 
 # ---------------------------------------------------------------------------------
