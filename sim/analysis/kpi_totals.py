@@ -26,9 +26,18 @@ import math
 import numpy as np
 
 from sim.analysis.percentiles import KeptWaits, WaitHistogram
+from sim.analysis.staff_costs import StaffCosts, day_rows
 from sim.clock import MINUTES_PER_DAY
 from sim.complaints import hcat
-from sim.engine.records import CLINIC_CLOSED, COMPLETED, LEFT_WITHOUT_BEING_SEEN, NO_SHOW, REVIEW_DEFERRED, counted
+from sim.engine.records import (
+    BAULKED,
+    CLINIC_CLOSED,
+    COMPLETED,
+    LEFT_WITHOUT_BEING_SEEN,
+    NO_SHOW,
+    REVIEW_DEFERRED,
+    counted,
+)
 
 WAIT_THRESHOLD_MIN = 30.0
 OVERTIME_TOLERANCE_MIN = 1e-9  # a session "ran over" when its doctor left later than this after its end
@@ -39,6 +48,7 @@ OUTCOME_CODES = {
     "left_without_being_seen": LEFT_WITHOUT_BEING_SEEN,
     "review_deferred": REVIEW_DEFERRED,
     "clinic_closed": CLINIC_CLOSED,
+    "baulked": BAULKED,
 }
 # scalar totals, by name (sums end in _sum, the rest are counts)
 TOTALS = (
@@ -84,6 +94,14 @@ TOTALS = (
     "complaints_onsite",
     "complaints_within_target",
     "complaints_upheld",
+    # staffing (sim.analysis.staff_costs; baulking and exam slots when switched on)
+    "staff_cost_sum",
+    "staff_overtime_cost_sum",
+    "doctor_hours_sum",
+    "costed_days",
+    "baulk_returned",
+    "exam_slot_delay_sum",
+    "exam_slot_delay_count",
 )
 
 
@@ -92,11 +110,13 @@ class KpiTotals:
     once, or day by day), then ``finish`` with the complaint office's table.
 
     ``exact_percentile``: keep every wait for the doctor (exact 90th percentile) or
-    only a histogram of them (bounded memory)."""
+    only a histogram of them (bounded memory). ``costs``: what prices the staff of a
+    day (without it, the cost KPIs are NaN)."""
 
-    def __init__(self, stages: list[str], doctors: int, exact_percentile: bool = True):
+    def __init__(self, stages: list[str], doctors: int, exact_percentile: bool = True, costs: StaffCosts | None = None):
         self.stages = stages
         self.doctors = doctors
+        self.costs = costs
         self.totals: dict[str, float] = dict.fromkeys(TOTALS, 0)
         self.stage_wait_sum = dict.fromkeys(stages, 0.0)
         self.stage_wait_count = dict.fromkeys(stages, 0)
@@ -120,6 +140,7 @@ class KpiTotals:
         self._appointments(visits)
         self._sessions(sessions)
         self._complaint_inputs(visits, keep, complaint_visit_ids)
+        self._staffing(visits, sessions, keep)
 
     def _add(self, **totals: float) -> None:
         for name, value in totals.items():
@@ -221,6 +242,26 @@ class KpiTotals:
         np.add.at(self.expected_per_doctor, v["doctor_id"][seen], p[seen])
         first = v["visit_id"][0] if len(v["visit_id"]) else 0
         self._complaint_counted.append(keep[complaint_visit_ids - first])
+
+    def _staffing(self, v: dict[str, np.ndarray], sessions: dict[str, np.ndarray], keep: np.ndarray) -> None:
+        """Staff costs of the days, and the visits that baulked and came back or waited for exam slots."""
+        if "baulk_returned" in v:
+            self._add(baulk_returned=int(v["baulk_returned"][keep].sum()))
+        if "exam_slot_delay_min" in v:
+            delay = _present(v["exam_slot_delay_min"][keep])
+            self._add(exam_slot_delay_sum=float(delay.sum()), exam_slot_delay_count=len(delay))
+        if self.costs is None:
+            return
+        doctors = self.costs.doctors(sessions) if len(sessions.get("doctor_id", ())) else None
+        if doctors is not None:
+            self._add(
+                staff_cost_sum=doctors["cost"],
+                staff_overtime_cost_sum=doctors["overtime_cost"],
+                doctor_hours_sum=doctors["hours"],
+            )
+        for day, rows in day_rows(v["day"]):
+            priced = self.costs.day(v, rows, day)
+            self._add(staff_cost_sum=priced["cost"], staff_overtime_cost_sum=priced["overtime_cost"], costed_days=1)
 
     def finish(self, complaints: dict[str, np.ndarray], expected_by_category: np.ndarray) -> KpiTotals:
         """Add the complaint table of the replication (handled by the office, every

@@ -5,7 +5,8 @@ At a first-come-first-served station a patient waits from joining (service start
 minus wait) until service starts. The number of others waiting when patient i joins
 at t_i is #{joined before t_i} - #{left the queue before t_i}: two sorted arrays and
 two ``searchsorted`` calls per station, whatever the number of days (times are
-absolute). Dividing by the station's servers gives patients waiting per server.
+absolute). Dividing by the station's servers on duty when the patient joined gives
+patients waiting per server.
 
 Waiting areas: registration, the cashier (exam and prescription payments share its
 windows), each examination, the pharmacy, and each department's waiting hall (first
@@ -18,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.schema import HospitalConfig
+from sim.staffing.on_duty import OnDuty
+from sim.staffing.schedules import stations
 
 
 def waiting_when_joined(join: np.ndarray, leave: np.ndarray) -> np.ndarray:
@@ -63,22 +66,37 @@ def _hall_entries(columns: dict[str, np.ndarray], department_mask: np.ndarray):
     )
 
 
-def crowding_per_server(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> np.ndarray:
+def crowding_per_server(
+    columns: dict[str, np.ndarray], hospital: HospitalConfig, start_date: str | None = None
+) -> np.ndarray:
     """Per visit, the most patients waiting per server it found on joining any queue
-    (0 for a visit that never queued)."""
+    (0 for a visit that never queued). Servers are those on duty when the patient
+    joined (station schedules, doctors' rosters: ``sim.staffing.on_duty``; day 0 of
+    the columns falls on ``start_date``, needed only when the counts change)."""
     n = len(columns["arrival_time"])
     worst = np.zeros(n)
+    on_duty = OnDuty(hospital, start_date)
+    day = columns["day"]
+    station = {s.name: s for s in stations(hospital)}
 
     def add(index, join, leave, servers):
         if len(index):
+            if callable(servers):
+                servers = servers(day[index], join)
             np.maximum.at(worst, index, waiting_when_joined(join, leave) / servers)
 
-    add(*_entries(columns, "registration"), hospital.registration.servers)
+    def of(name):
+        return lambda days, times: on_duty.servers(station[name], days, times)
+
+    add(*_entries(columns, "registration"), of("registration"))
     payments = [_entries(columns, stage) for stage in ("exam_payment", "payment")]
-    add(*(np.concatenate(parts) for parts in zip(*payments, strict=True)), hospital.cashier.servers)
-    for name, exam in hospital.exams.items():
-        add(*_entries(columns, name), exam.servers)
-    add(*_entries(columns, "pharmacy"), hospital.pharmacy.servers)
-    for code, department in enumerate(hospital.departments.values()):
-        add(*_hall_entries(columns, columns["department"] == code), department.doctors)
+    add(*(np.concatenate(parts) for parts in zip(*payments, strict=True)), of("cashier"))
+    for name in hospital.exams:
+        add(*_entries(columns, name), of(name))
+    add(*_entries(columns, "pharmacy"), of("pharmacy"))
+    for code, name in enumerate(hospital.departments):
+        add(
+            *_hall_entries(columns, columns["department"] == code),
+            lambda days, times, name=name: on_duty.doctors(name, days, times),
+        )
     return worst

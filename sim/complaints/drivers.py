@@ -30,6 +30,7 @@ import numpy as np
 from sim.complaints import crowding
 from sim.engine.records import LEFT_WITHOUT_BEING_SEEN, REVIEW_DEFERRED
 from sim.schema import ComplaintsConfig, HospitalConfig
+from sim.staffing.rosters import staff
 from sim.streams import Streams
 
 NO_EVENT, QUALITY_EVENT, SAFETY_EVENT = 0, 1, 2
@@ -77,11 +78,10 @@ def doctor_draws(hospital: HospitalConfig, streams: Streams) -> tuple[np.ndarray
     c = hospital.complaints.communication
     sd = c.doctor_propensity_sd
     skill, propensity = [], []
-    for name, department in hospital.departments.items():
-        skill.append(
-            c.skill_mean + c.skill_sd * streams.stream(f"complaints.skill.{name}").standard_normal(department.doctors)
-        )
-        z = streams.stream(f"complaints.propensity.{name}").standard_normal(department.doctors)
+    for name in hospital.departments:
+        doctors = staff(hospital, name)  # the department's named doctors: doctor k is the same in every scenario
+        skill.append(c.skill_mean + c.skill_sd * streams.stream(f"complaints.skill.{name}").standard_normal(doctors))
+        z = streams.stream(f"complaints.propensity.{name}").standard_normal(doctors)
         propensity.append(np.exp(sd * z - sd * sd / 2))  # lognormal with mean one
     return np.concatenate(skill), np.concatenate(propensity)
 
@@ -145,9 +145,11 @@ def compute(
     streams: Streams,
     stages: list[str],
     doctors: tuple[np.ndarray, np.ndarray] | None = None,
+    start_date: str | None = None,
 ) -> Drivers:
     """The drivers of the visits in ``columns`` (``doctors``: the replication's
-    ``doctor_draws``, drawn here when not given)."""
+    ``doctor_draws``, drawn here when not given; ``start_date``: the date of day 0,
+    needed for crowding when rosters or schedules change)."""
     cfg: ComplaintsConfig = hospital.complaints
     n = len(columns["arrival_time"])
     tolerance_z = per_visit(columns, streams, "complaints.tolerance", lambda rng, k: rng.standard_normal(k))
@@ -171,7 +173,7 @@ def compute(
         worst_wait_stage=worst.astype(np.int16),
         wait_onsite_time=onsite_time,
         deferred=columns["outcome"] == REVIEW_DEFERRED,
-        crowding_per_server=crowding.crowding_per_server(columns, hospital) if n else np.zeros(0),
+        crowding_per_server=crowding.crowding_per_server(columns, hospital, start_date) if n else np.zeros(0),
         communication_quality=quality,
         communication_deficit=deficit,
         clinical_event=event,

@@ -41,6 +41,11 @@ class DayPatients:
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
+    # baulking (hospital.baulking; inf / False / 0 when off): patients waiting per doctor the
+    # patient still joins, whether a baulking patient comes back, and after how many minutes
+    baulk_threshold: np.ndarray | None = None
+    baulk_returns: np.ndarray | None = None
+    baulk_return_after: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arrival_time)
@@ -49,6 +54,8 @@ class DayPatients:
         """The same patients in the given order (every per-patient array permuted)."""
 
         def take(value):
+            if value is None:
+                return None
             if isinstance(value, np.ndarray):
                 return value[order]
             if isinstance(value, dict):
@@ -126,7 +133,8 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         service[name] = _draw(exam.service, streams.stream(f"service.exam.{name}", day), n)
         result_delay[name] = _draw(exam.result_delay, streams.stream(f"delay.exam.{name}", day), n)
 
-    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day)
+    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day, date)
+    baulking = _baulking(hospital, bookings, streams, day) if hospital.baulking.enabled else (None, None, None)
     patients = DayPatients(
         arrival_time=arrival_time,
         department=department,
@@ -141,7 +149,23 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         service=service,
         result_delay=result_delay,
         bookings=bookings,
+        baulk_threshold=baulking[0],
+        baulk_returns=baulking[1],
+        baulk_return_after=baulking[2],
     )
     if not bookings.booked.any():
         return patients  # walk-ins only: already in arrival order
     return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))
+
+
+def _baulking(hospital: HospitalConfig, bookings: booking.DayBookings, streams: Streams, day: int):
+    """(threshold, comes back, minutes until back) of each patient, from streams of their
+    own; booked patients never baulk unless ``baulking.booked``."""
+    b = hospital.baulking
+    n = len(bookings.booked)
+    threshold = _draw(b.threshold, streams.stream("baulking.threshold", day), n)
+    if not b.booked:
+        threshold[bookings.booked] = np.inf
+    returns = streams.stream("baulking.return", day).random(n) < b.return_share
+    after = _draw(b.return_after, streams.stream("baulking.return_after", day), n)
+    return threshold, returns, after

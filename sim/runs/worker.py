@@ -15,6 +15,7 @@ import numpy as np
 from sim.analysis import kpis as kpi_definitions
 from sim.analysis.figure_data import FigureData
 from sim.analysis.kpi_totals import KpiTotals
+from sim.analysis.staff_costs import StaffCosts
 from sim.complaints import model as complaints
 from sim.engine.day import concat_columns, replication_days
 from sim.engine.records import stage_names
@@ -52,7 +53,8 @@ def run_replication(
         session_parts.append(sessions)
     visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
     complaint_rows = day_by_day.handle()
-    totals = KpiTotals(stages, len(day_by_day.doctors[0]))  # fed the whole replication at once
+    costs = StaffCosts(cfg.hospital, cfg.run.start_date)
+    totals = KpiTotals(stages, len(day_by_day.doctors[0]), costs=costs)  # fed the whole replication at once
     totals.add(visits, sessions, complaint_rows["visit_id"])
     totals.finish(complaint_rows, day_by_day.expected_by_category)
     kpis = {"replication": replication, **kpi_definitions.values(totals)}
@@ -67,7 +69,7 @@ def _run_streamed(
 
     hospital = cfg.hospital
     doctors = len(day_by_day.doctors[0])
-    totals = KpiTotals(stages, doctors, exact_percentile=False)  # fed day by day
+    totals = KpiTotals(stages, doctors, exact_percentile=False, costs=StaffCosts(hospital, cfg.run.start_date))
     figure_data = FigureData(list(hospital.departments), doctors)
     writers = []
     if stream_to is not None:
