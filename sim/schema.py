@@ -551,10 +551,11 @@ class ExtraDoctorsConfig:
 
 @dataclass
 class ExtendedHoursConfig:
-    """Sessions lengthened: the day's first session starts earlier, its last ends later."""
+    """Sessions lengthened: every session starts earlier and ends later (into the
+    lunch break, before the morning, into the evening); sessions must not overlap."""
 
-    earlier_min: float = setting(0.0, help="minutes the first session of the day starts earlier", ge=0)
-    later_min: float = setting(0.0, help="minutes the last session of the day ends later", ge=0)
+    start_earlier_min: float = setting(0.0, help="minutes every session starts earlier", ge=0)
+    end_later_min: float = setting(0.0, help="minutes every session ends later", ge=0)
     departments: list[str] = setting(help="departments whose sessions are lengthened (empty: every one)", factory=list)
 
 

@@ -66,9 +66,13 @@ def _queue_ids(hospital) -> tuple[dict[str, bool], dict[int, list[int]], dict[st
 
 def queue_joined(visits: pd.DataFrame) -> pd.Series:
     """When each patient reached the doctor's queue: left the registration desk (the
-    clock gets there by a timeout from the arrival), or arrived if they skipped it."""
+    clock gets there by a timeout from the arrival), or arrived if they skipped it;
+    a patient who baulked and came back, when they came back."""
     arrival = visits["arrival_time"]
-    return (arrival + (visits["registration_end"] - arrival)).fillna(arrival)
+    joined = (arrival + (visits["registration_end"] - arrival)).fillna(arrival)
+    if "baulk_returned_at" in visits:
+        joined = visits["baulk_returned_at"].fillna(joined)
+    return joined
 
 
 def queue_stays(result) -> pd.DataFrame:
@@ -81,7 +85,7 @@ def queue_stays(result) -> pd.DataFrame:
     is_pool = dept.map(pooled).to_numpy(dtype=bool)
     pool_id = (POOL - dept.map(department_index)).to_numpy(dtype=float)
 
-    joined_first = ~visits["outcome"].isin(["no_show", "clinic_closed"]).to_numpy()
+    joined_first = ~visits["outcome"].isin(["no_show", "clinic_closed", "baulked"]).to_numpy()
     seen = visits["consultation_start"].notna().to_numpy()
     own_doctor = np.where(
         seen, visits["doctor_id"], np.where(visits["slot_doctor_id"] >= 0, visits["slot_doctor_id"], np.nan)
@@ -155,7 +159,7 @@ def turned_away_while_doctor_at_work(result) -> pd.DataFrame:
     rows = []
     same_doctor = hospital.consultation_queue.review_same_doctor
     closed = visits[visits["outcome"].isin(["clinic_closed", "review_deferred"])]
-    closed_at = np.where(closed["outcome"] == "clinic_closed", queue_joined(closed), closed["results_ready"])
+    closed_at = np.where(closed["outcome"] == "clinic_closed", closed["departure_time"], closed["results_ready"])
     for (_, visit), when in zip(closed.iterrows(), closed_at, strict=True):
         department = str(visit["department"])
         if visit["outcome"] == "clinic_closed":
@@ -242,7 +246,8 @@ def consultations(result) -> pd.DataFrame:
     day, department, visit_id, review, doctor_id, start, joined (the queue), session,
     session_start, session_end, left (when the doctor left after that session), last
     (the session is the last of the day of the queue the patient was in); the session
-    is NaN when none of the doctor's sessions contains the consultation."""
+    is the latest of the doctor's sessions begun by the consultation that it lasted
+    until, NaN when there is none."""
     visits = result.visits
     hospital = result.config.hospital
     first = visits[visits["consultation_start"].notna()]
@@ -288,7 +293,12 @@ def consultations(result) -> pd.DataFrame:
         how="left",
     )
     inside = (merged["session_start"] - TOLERANCE <= merged["start"]) & (merged["start"] <= merged["left"] + TOLERANCE)
-    matched = merged[inside].drop_duplicates(["replication", "visit_id", "review"])
+    # the latest session begun by then: overtime of one session may run into the next
+    matched = (
+        merged[inside]
+        .sort_values("session_start", ascending=False, kind="stable")
+        .drop_duplicates(["replication", "visit_id", "review"])
+    )
     return both.merge(
         matched[["replication", "visit_id", "review", "session", "session_start", "session_end", "left", "last"]],
         on=["replication", "visit_id", "review"],

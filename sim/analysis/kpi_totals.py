@@ -245,8 +245,8 @@ class KpiTotals:
 
     def _staffing(self, v: dict[str, np.ndarray], sessions: dict[str, np.ndarray], keep: np.ndarray) -> None:
         """Staff costs of the days, and the visits that baulked and came back or waited for exam slots."""
-        if "baulk_returned" in v:
-            self._add(baulk_returned=int(v["baulk_returned"][keep].sum()))
+        if "baulk_returned_at" in v:
+            self._add(baulk_returned=int((~np.isnan(v["baulk_returned_at"][keep])).sum()))
         if "exam_slot_delay_min" in v:
             delay = _present(v["exam_slot_delay_min"][keep])
             self._add(exam_slot_delay_sum=float(delay.sum()), exam_slot_delay_count=len(delay))

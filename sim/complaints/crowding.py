@@ -42,10 +42,13 @@ def _entries(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray, np
 
 def consultation_join(columns: dict[str, np.ndarray]) -> np.ndarray:
     """When each visit joined the queue for its first consultation: start minus wait
-    when consulted; otherwise (gave up) when registration ended, or on arrival for a
-    patient who did not register on site; NaN if the visit never queued."""
+    when consulted; otherwise (gave up, or baulked) when registration ended, or on
+    arrival for a patient who did not register on site, or when a patient who baulked
+    came back; NaN if the visit never queued."""
     consulted = columns["consultation_start"] - columns["wait_consultation"]
     registered = np.where(np.isnan(columns["registration_end"]), columns["arrival_time"], columns["registration_end"])
+    if "baulk_returned_at" in columns:  # baulked and came back: joined (or baulked again) on coming back
+        registered = np.where(np.isnan(columns["baulk_returned_at"]), registered, columns["baulk_returned_at"])
     return np.where(np.isnan(consulted), registered, consulted)
 
 
@@ -81,8 +84,8 @@ def crowding_per_server(
 
     def add(index, join, leave, servers):
         if len(index):
-            if callable(servers):
-                servers = servers(day[index], join)
+            if callable(servers):  # on duty when each patient joined (a break or a closed session: one)
+                servers = np.maximum(servers(day[index], join), 1.0)
             np.maximum.at(worst, index, waiting_when_joined(join, leave) / servers)
 
     def of(name):

@@ -98,8 +98,9 @@ def _check_station(h: HospitalConfig, station: schedules.Station, clinic_opens: 
         first = schedules.servers_at([(t, c.servers) for t, c in zip(times, changes, strict=True)], must_open or 0)
         if must_open is not None and (times[0] > must_open or first < 1):
             problems.append(
-                f"{key} ({day}): does not cover opening hours: starts at {changes[0].start} with "
-                f"{changes[0].servers} server(s), and {why}; the first change must come no later, with at least one"
+                f"{key} ({day}): does not cover opening hours: {why}, when the schedule (first change at "
+                f"{changes[0].start}) has {first if times[0] <= must_open else 0} server(s) on duty; "
+                "at least one must be on duty from then"
             )
         if changes[-1].servers < 1:
             problems.append(
@@ -137,21 +138,40 @@ def _check_staffing_section(h: HospitalConfig, multi_day: bool) -> list[str]:
     for name in s.exam_prebooking.exams:
         if name not in h.exams:
             problems.append(f"{key}.exam_prebooking.exams: {name!r} is no exam; exams: {', '.join(h.exams) or 'none'}")
-    longer = s.extended_hours
+    problems += _check_extended_hours(h, multi_day)
+    return problems
+
+
+def _check_extended_hours(h: HospitalConfig, multi_day: bool) -> list[str]:
+    """Lengthened sessions stay within the day and do not run into each other."""
+    longer = h.staffing.extended_hours
+    key = "hospital.staffing.extended_hours"
+    earlier, later = longer.start_earlier_min, longer.end_later_min
+    if not earlier and not later:
+        return []
+    problems: list[str] = []
     for name, department in h.departments.items():
-        if not department.sessions or (longer.departments and name not in longer.departments):
+        if longer.departments and name not in longer.departments:
             continue
-        start, end = _parse(department.sessions[0].start), _parse(department.sessions[-1].end)
-        if start is not None and start < longer.earlier_min:
+        times = [(_parse(s.start), _parse(s.end)) for s in department.sessions]
+        if any(t is None for pair in times for t in pair):
+            continue  # reported with the sessions
+        if times and times[0][0] < earlier:
             problems.append(
-                f"{key}.extended_hours.earlier_min = {longer.earlier_min:g}: "
-                f"{name}'s first session would start before midnight (it starts at {department.sessions[0].start})"
+                f"{key}.start_earlier_min = {earlier:g}: {name}'s first session would start before midnight "
+                f"(it starts at {department.sessions[0].start})"
             )
-        if multi_day and end is not None and end + longer.later_min > 1440:
+        if times and multi_day and times[-1][1] + later > 1440:
             problems.append(
-                f"{key}.extended_hours.later_min = {longer.later_min:g}: "
-                f"{name}'s last session would end after 24:00 (it ends at {department.sessions[-1].end})"
+                f"{key}.end_later_min = {later:g}: {name}'s last session would end after 24:00 "
+                f"(it ends at {department.sessions[-1].end}; run.days > 1)"
             )
+        for (_, end), (start, _), session in zip(times, times[1:], department.sessions[1:], strict=False):
+            if end + later > start - earlier:
+                problems.append(
+                    f"{key}: start_earlier_min + end_later_min = {earlier + later:g} min: {name}'s sessions would "
+                    f"overlap (a gap of {start - end:g} min before the one starting at {session.start})"
+                )
     return problems
 
 

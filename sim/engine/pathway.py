@@ -62,7 +62,7 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
             log.departure[visit] = env.now
             return
         yield env.timeout(day.baulk_return_after[visit])  # comes back later the same day
-        log.baulk_returned[visit] = True
+        log.baulk_returned_at[visit] = env.now
         queue = choose_doctor(day, visit, department)
         if queue.doctors_at_work and day.queue_too_long(visit, queue):
             log.outcome[visit] = BAULKED

@@ -44,7 +44,7 @@ class VisitLog:
         if baulking:
             # patients waiting per doctor seen on reaching the queue (the last look), NaN if it was not looked at
             self.baulk_queue = self.optional["baulk_queue_per_doctor"] = [NAN] * size
-            self.baulk_returned = self.optional["baulk_returned"] = [False] * size
+            self.baulk_returned_at = self.optional["baulk_returned_at"] = [NAN] * size  # came back then
         if exam_slots:
             self.exam_slot_delay = self.optional["exam_slot_delay_min"] = [NAN] * size  # waited for booked slots
         self.doctor = [-1] * size

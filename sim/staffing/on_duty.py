@@ -76,7 +76,8 @@ class OnDuty:
 
 
 def _step(changes: schedules.Changes, minute: np.ndarray) -> np.ndarray:
-    """Servers on duty at each minute of day (0 before the first change)."""
+    """Servers on duty at each minute of day; before the station opens, those it opens
+    with (as a fixed count counts them all day)."""
     times = np.array([t for t, _ in changes])
-    counts = np.array([0] + [n for _, n in changes])
+    counts = np.array([changes[0][1]] + [n for _, n in changes])
     return counts[np.searchsorted(times, minute, side="right")].astype(float)

@@ -12,7 +12,7 @@ doctor works a session only if every doctor numbered before them does.
 The roster of a day (``day_rosters``): the department's row for the day
 (``sim.staffing.days``), else ``doctors`` in every session; on a holiday without a
 ``holiday`` row, ``holidays.doctor_share`` of it, rounded; then the interventions:
-``extended_hours`` lengthens the first and last sessions, ``extra_doctors`` adds
+``extended_hours`` lengthens every session, ``extra_doctors`` adds
 doctors to every session (``every_session``, ``departments``) or to the sessions whose
 predicted mean wait for the doctor is too long (``wait_above_min``, see
 ``_added_by_rule``). Sessions with nobody on duty stay closed.
@@ -105,13 +105,7 @@ def _sessions(hospital: HospitalConfig, name: str) -> list[tuple[float, float]]:
     longer = hospital.staffing.extended_hours
     if longer.departments and name not in longer.departments:
         return sessions
-    if longer.earlier_min:
-        start, end = sessions[0]
-        sessions[0] = (start - longer.earlier_min, end)
-    if longer.later_min:
-        start, end = sessions[-1]
-        sessions[-1] = (start, end + longer.later_min)
-    return sessions
+    return [(start - longer.start_earlier_min, end + longer.end_later_min) for start, end in sessions]
 
 
 def _added_by_rule(

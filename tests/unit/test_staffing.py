@@ -55,10 +55,11 @@ def test_a_days_roster_follows_its_row_holidays_and_interventions():
     assert rosters.day_rosters(h, MONDAY)["internal_medicine"].on_duty == (3, 3)  # no roster: doctors
     assert rosters.staff(h, "surgery") == 3
     h.staffing.extra_doctors.every_session = 1
-    h.staffing.extended_hours.later_min = 30
+    h.staffing.extended_hours.start_earlier_min = 15
+    h.staffing.extended_hours.end_later_min = 30
     monday = rosters.day_rosters(h, MONDAY)["surgery"]
     assert monday.on_duty == (4, 2)
-    assert monday.sessions == ((480.0, 720.0), (810.0, 1050.0))
+    assert monday.sessions == ((465.0, 750.0), (795.0, 1050.0))
     assert rosters.day_rosters(h, SATURDAY)["surgery"].on_duty == (2, 0)  # a closed session stays closed
     assert monday.sessions_of(0) == [0, 1] and monday.sessions_of(3) == [0]
 
