@@ -128,3 +128,24 @@ def test_servers_coming_on_duty_take_the_queue_and_a_break_holds_it():
     for visit, arrival in enumerate([0.0, 1.0, 2.0, 105.0]):
         servers.book(stage, visit, arrival)
     assert stage.start == [0.0, 10.0, 10.0, 120.0]  # two start when servers come on; nobody during the break
+
+
+def test_a_patient_who_baulked_is_judged_on_the_wait_they_foresaw():
+    """The complaint model's wait for a baulking patient is the patients per doctor they
+    saw times their department's mean consultation, as if lived until they left;
+    everyone else keeps their own wait."""
+    from sim import distributions
+    from sim.complaints.drivers import _with_foreseen_waits
+    from sim.engine.records import BAULKED, COMPLETED
+
+    h = _demo().hospital
+    means = [distributions.build(d.consultation).mean for d in h.departments.values()]
+    columns = {
+        "outcome": np.array([BAULKED, COMPLETED, BAULKED]),
+        "department": np.array([0, 0, 1]),
+        "baulk_queue_per_doctor": np.array([4.0, 1.0, 2.5]),
+        "departure_time": np.array([600.0, 700.0, 650.0]),
+    }
+    wait, began = _with_foreseen_waits(columns, h, np.array([np.nan, 12.0, np.nan]), np.array([np.nan, 500.0, np.nan]))
+    np.testing.assert_allclose(wait, [4 * means[0], 12.0, 2.5 * means[1]])
+    np.testing.assert_allclose(began, [600 - 4 * means[0], 500.0, 650 - 2.5 * means[1]])
