@@ -41,7 +41,8 @@ class DayPatients:
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
-    # baulking (hospital.baulking; inf / False / 0 when off): patients waiting per doctor the
+    origin: np.ndarray | None = None  # place in the order drawn: the day's walk-ins, then returning patients
+    # baulking (hospital.baulking; None when off): patients waiting per doctor the
     # patient still joins, whether a baulking patient comes back, and after how many minutes
     baulk_threshold: np.ndarray | None = None
     baulk_returns: np.ndarray | None = None
@@ -65,6 +66,25 @@ class DayPatients:
         return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
 
 
+@dataclass
+class ReturningPatients:
+    """Known patients coming on a day (``sim.patients_over_time``): who they are, and
+    when they would like to come (absolute minutes). Those ``booked`` were given a
+    follow-up at an earlier visit (with ``doctor``, -1 for any); the others come like
+    any new patient (a walk-in, or a booking if they choose to)."""
+
+    preferred_time: np.ndarray
+    department: np.ndarray
+    female: np.ndarray
+    age_group: np.ndarray
+    education: np.ndarray
+    booked: np.ndarray
+    doctor: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.preferred_time)
+
+
 def _category(shares: dict[str, float], count: int, rng: np.random.Generator) -> np.ndarray:
     p = np.array(list(shares.values()), dtype=float)
     return rng.choice(len(p), size=count, p=p / p.sum()).astype(np.int8)
@@ -83,12 +103,68 @@ def _by_department(hospital, department, spec_of, stream_prefix, streams, day) -
     return out
 
 
-def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams) -> DayPatients:
-    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``."""
+def draw_day(
+    hospital: HospitalConfig, date: dt.date, day: int, streams: Streams, returning: ReturningPatients | None = None
+) -> DayPatients:
+    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``,
+    and the needs of the ``returning`` patients of the day, from streams of their own
+    (``returning.<name>``), so the day's new patients draw what they would without them."""
     times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
-    n = len(times)
-    department = arrivals.departments(hospital, n, streams.stream("departments", day))
+    department = arrivals.departments(hospital, len(times), streams.stream("departments", day))
+    needs = _draw_needs(hospital, department, day, streams)
+    follow_up = None
+    if returning is not None and len(returning):
+        theirs = _draw_needs(hospital, returning.department.astype(department.dtype), day, _Prefixed(streams))
+        theirs.update(female=returning.female, age_group=returning.age_group, education=returning.education)
+        needs = _joined(needs, theirs)
+        new = len(times)
+        times = np.concatenate([times, returning.preferred_time])
+        department = np.concatenate([department, returning.department.astype(department.dtype)])
+        follow_up = booking.FollowUps(
+            np.concatenate([np.zeros(new, dtype=bool), returning.booked]),
+            np.concatenate([np.full(new, -1, dtype=np.int32), returning.doctor]),
+        )
+    arrival_time, bookings = booking.draw(
+        hospital, times, department, day * MINUTES_PER_DAY, streams, day, date, follow_up=follow_up
+    )
+    baulking = _baulking(hospital, bookings, streams, day) if hospital.baulking.enabled else (None, None, None)
+    patients = DayPatients(
+        arrival_time=arrival_time,
+        department=department,
+        bookings=bookings,
+        origin=np.arange(len(times)),
+        baulk_threshold=baulking[0],
+        baulk_returns=baulking[1],
+        baulk_return_after=baulking[2],
+        **needs,
+    )
+    if not bookings.booked.any() and follow_up is None:
+        return patients  # walk-ins only: already in arrival order
+    return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))
 
+
+class _Prefixed:
+    """The streams of returning patients: every name prefixed with ``returning.``."""
+
+    def __init__(self, streams: Streams):
+        self.streams = streams
+
+    def stream(self, name: str, day: int | None = None) -> np.random.Generator:
+        return self.streams.stream(f"returning.{name}", day)
+
+
+def _joined(first: dict, second: dict) -> dict:
+    """Per-patient arrays (and dicts of them) of two groups of patients, end to end."""
+    return {
+        key: _joined(value, second[key]) if isinstance(value, dict) else np.concatenate([value, second[key]])
+        for key, value in first.items()
+    }
+
+
+def _draw_needs(hospital: HospitalConfig, department: np.ndarray, day: int, streams) -> dict:
+    """Everything random about the patients of ``department`` (an index each) but when
+    they come: attributes, route, patience, service lengths and result delays."""
+    n = len(department)
     attributes = streams.stream("patients", day)
     female = attributes.random(n) < hospital.patients.female_share
     age_group = _category(hospital.patients.age_groups, n, attributes)
@@ -132,30 +208,18 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
     for name, exam in hospital.exams.items():
         service[name] = _draw(exam.service, streams.stream(f"service.exam.{name}", day), n)
         result_delay[name] = _draw(exam.result_delay, streams.stream(f"delay.exam.{name}", day), n)
-
-    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day, date)
-    baulking = _baulking(hospital, bookings, streams, day) if hospital.baulking.enabled else (None, None, None)
-    patients = DayPatients(
-        arrival_time=arrival_time,
-        department=department,
-        female=female,
-        age_group=age_group,
-        education=education,
-        exams=exams,
-        prescription=prescription,
-        patience=patience,
-        assignment_draw=assignment_draw,
-        kiosk=kiosk,
-        service=service,
-        result_delay=result_delay,
-        bookings=bookings,
-        baulk_threshold=baulking[0],
-        baulk_returns=baulking[1],
-        baulk_return_after=baulking[2],
-    )
-    if not bookings.booked.any():
-        return patients  # walk-ins only: already in arrival order
-    return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))
+    return {
+        "female": female,
+        "age_group": age_group,
+        "education": education,
+        "exams": exams,
+        "prescription": prescription,
+        "patience": patience,
+        "assignment_draw": assignment_draw,
+        "kiosk": kiosk,
+        "service": service,
+        "result_delay": result_delay,
+    }
 
 
 def _baulking(hospital: HospitalConfig, bookings: booking.DayBookings, streams: Streams, day: int):

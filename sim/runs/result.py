@@ -31,6 +31,9 @@ class RunTables:
     summary: pd.DataFrame
     provenance: dict = field(default_factory=dict)
     complaints: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per complaint
+    # hospital.population on: one row per patient, and one per replication and open day
+    patients: pd.DataFrame = field(default_factory=pd.DataFrame)
+    patient_days: pd.DataFrame = field(default_factory=pd.DataFrame)
     # output.stream: where visits.parquet and doctor_sessions.parquet were written as the
     # run went (None if they were not); ``visits`` and ``doctor_sessions`` are then empty
     streamed_to: Path | None = None
@@ -66,6 +69,13 @@ class RunTables:
         self._save_tables(out, save_visits)
         with run_files.written(out / "complaints.parquet") as path:
             self.complaints.to_parquet(path, index=False)
+        for name in ("patients", "patient_days"):
+            frame = getattr(self, name)
+            if frame.empty:
+                run_files.remove(out / f"{name}.parquet")
+            else:
+                with run_files.written(out / f"{name}.parquet") as path:
+                    frame.to_parquet(path, index=False)
         with run_files.written(out / "kpis.csv") as path:
             self.kpis.to_csv(path, index=False)
         run_files.write_text(out / "summary.json", json.dumps(summary_dict(self.summary), indent=2) + "\n")
