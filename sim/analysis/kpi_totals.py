@@ -279,8 +279,23 @@ class KpiTotals:
                     ends = end if selected is None else np.where(selected, end, np.nan)
                     last_end = np.fmax(last_end, np.fmax.reduceat(ends, first_rows))
             opened = days * MINUTES_PER_DAY + max(station.opens_min, self.warmup_min)
+            if self.costs is not None and self._scheduled(station, days, opened, last_end):
+                continue  # servers by the schedule (sim.staffing.schedules)
             span = np.clip(last_end - opened, 0.0, None)  # NaN: nobody served there that day
             self.station_available_sum[station.name] += station.servers * float(np.nansum(span))
+
+    def _scheduled(self, station: Station, days: np.ndarray, opened: np.ndarray, last_end: np.ndarray) -> bool:
+        """Add a scheduled station's server-minutes on duty from opening (or the end of a
+        warm-up) to its last service of each day; False if its servers are a fixed count."""
+        for day, start, end in zip(days.astype(int).tolist(), opened.tolist(), last_end.tolist(), strict=True):
+            if end != end:  # NaN: nobody served there that day
+                continue
+            base = day * MINUTES_PER_DAY
+            minutes = self.costs.on_duty_minutes(station.name, day, start - base, end - base)
+            if minutes is None:
+                return False
+            self.station_available_sum[station.name] += minutes
+        return True
 
     def _complaint_inputs(self, v: dict[str, np.ndarray], keep: np.ndarray, complaint_visit_ids: np.ndarray) -> None:
         p = v["complaint_probability"]

@@ -38,6 +38,8 @@ class StaffCosts:
         self.shift_ends = parse_clock(self.rates.shift_ends)
         self.stations = schedules.stations(hospital)
         self.holidays = days.holiday_dates(hospital.staffing.holidays.dates)
+        renamed = {"registration": "registration_windows", "kiosks": "registration_kiosks"}
+        self._by_analysis_name = {renamed.get(s.name, s.name): s for s in self.stations}
 
     def doctors(self, sessions: dict[str, np.ndarray]) -> dict[str, float]:
         """Cost, overtime cost and rostered hours of the doctor-sessions."""
@@ -75,6 +77,22 @@ class StaffCosts:
             hours = (parse_clock(office.closes) - parse_clock(office.opens)) / 60.0
             cost += office.staff * hours * self.rates.complaint_officer
         return {"cost": cost, "overtime_cost": overtime_cost}
+
+    def on_duty_minutes(self, station_name: str, day: int, start: float, end: float) -> float | None:
+        """Server-minutes on duty at a station between two minutes of day ``day``, by
+        its schedule and peak windows; None when its servers are a fixed count (no
+        schedule, no peak window), whose minutes are servers x span. Station names as
+        ``sim.analysis.stations`` gives them (registration_windows, registration_kiosks,
+        cashier, an exam, pharmacy)."""
+        station = self._by_analysis_name.get(station_name)
+        if station is None:
+            return None
+        schedule = station.config.kiosk_schedule if station.kiosks else station.config.schedule
+        if not schedule and (station.kiosks or not station.config.extra):
+            return None
+        kind = days.day_kind(self.holidays, self.start + dt.timedelta(days=day))
+        changes = schedules.day_changes(station, kind)
+        return schedules.server_minutes(changes, max(start, changes[0][0]), end)
 
     def _last_service_end(self, visits: dict[str, np.ndarray], rows: slice, station: schedules.Station) -> float:
         """When the station's last service of the day ended (-inf if it served nobody)."""

@@ -71,15 +71,17 @@ def test_a_session_after_midnight_is_refused_on_multi_day_runs():
 
 def test_constant_rosters_and_schedules_run_exactly_as_fixed_counts():
     """A roster with the department's count in every session and schedules holding the
-    stations' counts all day give the same tables, to the bit, as the plain counts."""
+    stations' counts from their opening (7:30) give the same tables, to the bit, as the
+    plain counts: visits, doctor sessions and every KPI (staff costs and station
+    utilisations included)."""
     plain = run(*DEMO)
     constant = run(
         *DEMO,
         "hospital.departments.internal_medicine.roster={all:[3,3]}",
         "hospital.departments.surgery.roster={weekdays:[2,2],weekend:[2,2]}",
-        "hospital.pharmacy.schedule=[{days:all,start:'6:00',servers:1},{days:all,start:'12:00',servers:1}]",
-        "hospital.registration.schedule=[{days:all,start:'7:00',servers:1}]",
-        "hospital.exams.lab.schedule=[{days:weekdays,start:'7:00',servers:1},{days:weekend,start:'7:00',servers:1}]",
+        "hospital.pharmacy.schedule=[{days:all,start:'7:30',servers:1},{days:all,start:'12:00',servers:1}]",
+        "hospital.registration.schedule=[{days:all,start:'7:30',servers:1}]",
+        "hospital.exams.lab.schedule=[{days:weekdays,start:'7:30',servers:1},{days:weekend,start:'7:30',servers:1}]",
     )
     doctors = {name: d.doctors for name, d in plain.config.hospital.departments.items()}
     assert doctors == {"internal_medicine": 3, "surgery": 2}
@@ -87,6 +89,7 @@ def test_constant_rosters_and_schedules_run_exactly_as_fixed_counts():
     assert plain.config.hospital.exams["lab"].servers == 1
     pd.testing.assert_frame_equal(plain.visits, constant.visits)
     pd.testing.assert_frame_equal(plain.doctor_sessions, constant.doctor_sessions)
+    pd.testing.assert_frame_equal(plain.kpis, constant.kpis)  # staff costs and utilisations too
 
 
 def test_staff_cost_per_day_is_the_doctor_session_table_priced():
@@ -172,6 +175,7 @@ def test_pharmacy_peak_windows_shorten_the_pharmacy_queue_and_cost_more(levers):
     base, peak = levers["none"].kpis, levers["pharmacy_peak_windows"].kpis
     assert (peak["wait_pharmacy_mean_min"] < base["wait_pharmacy_mean_min"]).all()
     assert (peak["staff_cost_per_day"] > base["staff_cost_per_day"]).all()
+    assert (peak["pharmacy_utilisation"] < base["pharmacy_utilisation"]).all()  # the windows count as capacity
 
 
 def test_exam_prebooking_trades_the_exam_queue_for_a_scheduled_delay(levers):
