@@ -50,6 +50,7 @@ def per_replication(run: dict) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "retention": run["kpis"]["patient_retention_share"],
+            "retention_year_2": second["returned"].sum() / second["decisions"].sum(),
             "visits_per_day_year_2": second["visits"].mean(),
             "visits_per_day_year_1": first["visits"].mean(),
             "patients_lost_year_2": second["lost"].sum(),
@@ -98,13 +99,17 @@ def main() -> None:
     print(f"dRFM segments of the baseline (k = {model.k}, CART accuracy {model.tree_accuracy:.1%}):")
     print(profile.round(3).to_string(), "\n")
     print(results.round(4).to_string(index=False), "\n")
-    print(segment_shifts.round(4).to_string())
+    print(segment_shifts.round(4).to_string(), "\n")
+    by_replication = pd.concat({SCENARIOS[n]: m for n, m in measures.items()}, names=["scenario", "replication"])
+    print("Each replication's measures (the spread one replication shows):")
+    print(by_replication.round(4).to_string())
     figure(runs, results, segment_shifts, args.out / "patient_loyalty.png")
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
         results.to_csv(args.write / "differences.csv", index=False)
         segment_shifts.to_csv(args.write / "segment_shifts.csv")
         profile.to_csv(args.write / "segments_baseline.csv")
+        by_replication.to_csv(args.write / "by_replication.csv")
         (args.write / "patient_loyalty.png").write_bytes((args.out / "patient_loyalty.png").read_bytes())
 
 
