@@ -30,6 +30,7 @@ from typing import Any
 
 from sim import distributions
 from sim.clock import parse_clock, parse_date
+from sim.config.staffing_checks import check_staffing
 from sim.demand import slots
 from sim.demand.booking import CHANNELS
 from sim.schema import AUTO, Config, HospitalConfig, PunctualityConfig, PunctualityKind, RunnerKind
@@ -372,6 +373,7 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     _shares(h.patients.education, f"{p}.patients.education", problems)
     problems.extend(_check_complaints(h))
     problems.extend(_check_booking(h))
+    problems.extend(check_staffing(h, multi_day))
     problems.extend(_check_population(h))
     return problems
 

@@ -6,6 +6,7 @@ Nothing here knows about Hydra, files or pandas: the caller passes typed configs
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -22,10 +23,11 @@ from sim.streams import Streams
 Columns = dict[str, np.ndarray]
 
 
-def simulate_day(hospital: HospitalConfig, patients, day: int) -> tuple[Columns, Columns]:
-    """Simulate one day from an empty clinic until the last patient leaves."""
+def simulate_day(hospital: HospitalConfig, patients, day: int, date: dt.date) -> tuple[Columns, Columns]:
+    """Simulate one day (``date``, the run's ``day``-th) from an empty clinic until the
+    last patient leaves."""
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
-    open_day = OpenDay(env, hospital, patients, day)  # starts the doctors' processes
+    open_day = OpenDay(env, hospital, patients, day, date)  # starts the doctors' processes
     env.process(_open_doors(env, open_day))
     with collector_paused():
         env.run()
@@ -83,7 +85,7 @@ def _booking_columns(patients) -> Columns:
 
 
 def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tuple[Columns, Columns]:
-    visits, sessions = simulate_day(hospital, patients, day)
+    visits, sessions = simulate_day(hospital, patients, day, date)
     visits.update(_patient_columns(hospital, patients, day, date))
     sessions["day"] = np.full(len(sessions["doctor_id"]), day, dtype=np.int32)
     return visits, sessions

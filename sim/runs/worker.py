@@ -15,6 +15,7 @@ import numpy as np
 from sim.analysis import kpis as kpi_definitions
 from sim.analysis.figure_data import FigureData
 from sim.analysis.kpi_totals import KpiTotals
+from sim.analysis.staff_costs import StaffCosts
 from sim.analysis.stations import stations
 from sim.analysis.timelines import StationTimelines
 from sim.complaints import model as complaints
@@ -62,7 +63,11 @@ def run_replication(
     visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
     complaint_rows = day_by_day.handle()
     totals = KpiTotals(  # fed the whole replication at once
-        stages, len(day_by_day.doctors[0]), stations=stations(cfg.hospital), warmup_min=cfg.hospital.warmup_min
+        stages,
+        len(day_by_day.doctors[0]),
+        stations=stations(cfg.hospital),
+        warmup_min=cfg.hospital.warmup_min,
+        costs=StaffCosts(cfg.hospital, cfg.run.start_date),
     )
     totals.add(visits, sessions, complaint_rows["visit_id"])
     totals.finish(complaint_rows, day_by_day.expected_by_category)
@@ -103,7 +108,12 @@ def _run_streamed(
     hospital = cfg.hospital
     doctors = len(day_by_day.doctors[0])
     totals = KpiTotals(  # fed day by day
-        stages, doctors, exact_percentile=False, stations=stations(hospital), warmup_min=hospital.warmup_min
+        stages,
+        doctors,
+        exact_percentile=False,
+        stations=stations(hospital),
+        warmup_min=hospital.warmup_min,
+        costs=StaffCosts(hospital, cfg.run.start_date),
     )
     figure_data = FigureData(list(hospital.departments), doctors, timelines=StationTimelines(stations(hospital)))
     writers = []

@@ -24,7 +24,7 @@ LAYERS = [
     ["config", "analysis"],
     ["complaints", "patients_over_time"],
     ["engine"],
-    ["demand"],
+    ["demand", "staffing"],  # staffing: rosters and schedules of a day (imports demand.arrivals)
     ["distributions", "streams", "clock"],
     ["schema"],
 ]
