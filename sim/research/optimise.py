@@ -93,8 +93,9 @@ def problem_of(cfg: Config) -> Problem:
         if given.low > given.high:
             problems.append(f"{where}: low = {given.low}, high = {given.high}: low must not exceed high")
             continue
+        stars = [i for i, part in enumerate(given.key.split(".")) if part == "*"]
         for key in keys:
-            suffix = key.split(".")[given.key.split(".").index("*")] if "*" in given.key else ""
+            suffix = "_".join(key.split(".")[i] for i in stars)  # doctors_surgery, doctors_surgery_0
             variable = Variable(f"{name}_{suffix}" if suffix else name, key, given.low, given.high)
             for end in (variable.low, variable.high):
                 try:
@@ -299,5 +300,7 @@ def command(problem: Problem, trial: Trial, study_overrides: list[str]) -> str:
         for key, value in (("run.days", run.days), ("run.start_date", run.start_date), ("run.seed", run.seed))
         if key not in given
     ]
-    levers = config_settings.overrides({v.key: trial.values[v.name] for v in problem.variables})
+    levers = config_settings.overrides(
+        {v.key: trial.values[v.name] for v in problem.variables}, problem.variant(trial.values)
+    )
     return " ".join(["python -m sim", *kept, *settings, f"run.replications={len(trial.kpis)}", *levers])

@@ -194,3 +194,26 @@ def test_bad_levers_objectives_and_targets_are_refused_before_anything_runs(over
         optimise.problem_of(typed(override))
     for fragment in fragments:
         assert fragment in str(error.value), str(error.value)
+
+
+def test_doctors_per_session_are_levers_through_the_rosters():
+    """With a roster row in every department, ``hospital.departments.*.roster.all.*``
+    makes one lever per department and session (named by both); a configuration's
+    rostered doctor-hours are its doctors per session times the session lengths (4 h
+    and 3.5 h on teaching_demo), and its command, which writes each roster row whole,
+    gives the same KPIs when run as an ordinary scenario."""
+    rosters = [f"hospital.departments.{d}.roster={{all:[2,2]}}" for d in ("internal_medicine", "surgery")]
+    lever = "research.optimise.variables={doctors:{key:'hospital.departments.*.roster.all.*',low:1,high:3}}"
+    cfg = typed(*rosters, lever)
+    problem = optimise.problem_of(cfg)
+    names = ["doctors_internal_medicine_0", "doctors_internal_medicine_1", "doctors_surgery_0", "doctors_surgery_1"]
+    assert [v.name for v in problem.variables] == names
+    trial = optimise.Trial(0, dict(zip(names, [3, 1, 1, 2], strict=True)))
+    with Evaluator(cfg, None, False, "test") as evaluator:
+        optimise.simulate(problem, evaluator, [trial])
+    assert (trial.kpis["doctor_hours_per_day"] == 3 * 4 + 1 * 3.5 + 1 * 4 + 2 * 3.5).all()
+    command = shlex.split(optimise.command(problem, trial, [*SMALL, *rosters]))
+    assert "++hospital.departments.internal_medicine.roster.all=[3,1]" in command
+    rerun = sim.simulate(sim.compose(["output.progress=false", *command[3:]]))
+    columns = rerun.kpis.columns.drop("replication")
+    pd.testing.assert_frame_equal(rerun.kpis[columns], trial.kpis[columns])
