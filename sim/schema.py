@@ -1122,21 +1122,16 @@ class StaffingVariable:
 
 @dataclass
 class OptimiseConfig:
-    """Simulation-optimisation of staffing with Optuna: minimise the staff cost (and
-    the wait) subject to targets on KPIs, with common random numbers. A trial runs
+    """Simulation-optimisation of staffing with Optuna: minimise the simulated staff
+    cost (KPI staff_cost_per_day, at hospital.staffing.costs) and the wait subject to
+    targets on KPIs, with common random numbers. A trial runs
     min_replications replications and doubles them, up to max_replications, while the
     interval of a KPI with a target still contains the target."""
 
     variables: dict[str, StaffingVariable] = setting(help="the staffing levers by name", factory=dict)
-    # Estimates (CNY per hour; no published source found): a stand-in until rostered
-    # staff costs exist, used by sim.research.staff_cost, the one place they are read.
-    hourly_cost: dict[str, float] = setting(
-        help="staff cost per hour of each role (CNY; estimates): doctor, registration_clerk, cashier, pharmacist",
-        factory=lambda: {"doctor": 150.0, "registration_clerk": 45.0, "cashier": 45.0, "pharmacist": 60.0},
-        ge=0,
-    )
     objectives: list[str] = setting(
-        help="what is minimised: staff_cost_per_day (CNY) first, then KPIs (lower is better)",
+        help="KPIs optimised in turn, each minimised or maximised as its better direction says; "
+        "staff_cost_per_day prices rosters, schedules and overtime at hospital.staffing.costs",
         factory=lambda: ["staff_cost_per_day", "wait_doctor_mean_min"],
     )
     targets: dict[str, float] = setting(

@@ -6,9 +6,11 @@ windows, cashiers, pharmacy windows…) are integer settings; Optuna proposes
 configurations (``sampler``: TPE or NSGA-II, multi-objective with constraints, seeded
 with ``sampler_seed``, by default ``run.seed``; or ``grid``, every configuration, the exhaustive reference) and each
 is simulated through ``sim.research.evaluations`` (the configured runner, common random
-numbers, resumable). The objectives (``objectives``: the staff cost per open day from
-``sim.research.staff_cost``, then KPIs such as the mean wait for the doctor) are
-minimised (a KPI whose better direction is higher is maximised); each target
+numbers, resumable). The objectives (``objectives``) are KPIs of the simulation, by
+default the staff cost per day simulated (``staff_cost_per_day``: the hospital's
+rosters, schedules and overtime priced at ``hospital.staffing.costs``, see
+``sim.analysis.staff_costs``) and the mean wait for the doctor; each is minimised when
+the KPI catalogue says lower is better and maximised when it says higher is; each target
 (``targets``) is an Optuna constraint, mean − target ≤ 0 (target − mean for a KPI where
 higher is better).
 
@@ -40,7 +42,6 @@ from sim.analysis import kpis as kpi_catalogue
 from sim.analysis.stats import t_interval
 from sim.config.validate import ConfigError
 from sim.research import settings as config_settings
-from sim.research import staff_cost
 from sim.research.evaluations import Evaluator
 from sim.research.sensitivity import check_kpis
 from sim.schema import Config, OptimiseSampler
@@ -77,7 +78,7 @@ class Problem:
 def problem_of(cfg: Config) -> Problem:
     """The problem ``research.optimise`` describes; ``ConfigError`` listing every problem."""
     spec = cfg.research.optimise
-    problems = staff_cost.check(cfg)
+    problems = []
     variables = []
     for name, given in spec.variables.items():
         where = f"research.optimise.variables.{name}"
@@ -92,8 +93,9 @@ def problem_of(cfg: Config) -> Problem:
         if given.low > given.high:
             problems.append(f"{where}: low = {given.low}, high = {given.high}: low must not exceed high")
             continue
+        stars = [i for i, part in enumerate(given.key.split(".")) if part == "*"]
         for key in keys:
-            suffix = key.split(".")[given.key.split(".").index("*")] if "*" in given.key else ""
+            suffix = "_".join(key.split(".")[i] for i in stars)  # doctors_surgery, doctors_surgery_0
             variable = Variable(f"{name}_{suffix}" if suffix else name, key, given.low, given.high)
             for end in (variable.low, variable.high):
                 try:
@@ -103,11 +105,10 @@ def problem_of(cfg: Config) -> Problem:
             variables.append(variable)
     if not spec.variables:
         problems.append("research.optimise.variables: none given; name at least one staffing lever")
-    kpis = [o for o in spec.objectives if o != staff_cost.COST]
-    problems += check_kpis(cfg, kpis, "research.optimise.objectives")
+    problems += check_kpis(cfg, list(spec.objectives), "research.optimise.objectives")
     problems += check_kpis(cfg, list(spec.targets), "research.optimise.targets")
     if not spec.objectives:
-        problems.append(f"research.optimise.objectives: none given; e.g. [{staff_cost.COST}, wait_doctor_mean_min]")
+        problems.append("research.optimise.objectives: none given; e.g. [staff_cost_per_day, wait_doctor_mean_min]")
     if spec.min_replications > spec.max_replications:
         problems.append(
             f"research.optimise.min_replications = {spec.min_replications}: must not exceed max_replications "
@@ -116,9 +117,9 @@ def problem_of(cfg: Config) -> Problem:
     if problems:
         raise ConfigError(problems)
     minimise = {
-        name: kpi_catalogue.describe(name).better != kpi_catalogue.Better.HIGHER for name in [*kpis, *spec.targets]
+        name: kpi_catalogue.describe(name).better != kpi_catalogue.Better.HIGHER
+        for name in [*spec.objectives, *spec.targets]
     }
-    minimise[staff_cost.COST] = True
     return Problem(cfg, variables, list(spec.objectives), dict(spec.targets), minimise)
 
 
@@ -132,14 +133,11 @@ class Trial:
     number: int
     values: dict[str, int]
     kpis: pd.DataFrame = field(default_factory=pd.DataFrame)
-    cost: float = math.nan
 
     def objective(self, name: str) -> float:
-        return self.cost if name == staff_cost.COST else float(self.kpis[name].mean())
+        return float(self.kpis[name].mean())
 
     def interval(self, name: str, confidence: float) -> dict:
-        if name == staff_cost.COST:
-            return {"mean": self.cost, "ci_low": self.cost, "ci_high": self.cost}
         return t_interval(self.kpis[name].to_numpy(dtype=float), confidence)
 
     def undecided(self, problem: Problem, confidence: float) -> bool:
@@ -173,7 +171,6 @@ def simulate(problem: Problem, evaluator: Evaluator, batch: list[Trial]) -> None
         for i, rows in zip(pending, outputs, strict=True):
             trial = batch[i]
             trial.kpis = pd.DataFrame(rows)
-            trial.cost = staff_cost.per_day(variants[pending.index(i)])
             if trial.undecided(problem, spec.confidence) and replications[i] < spec.max_replications:
                 replications[i] = min(spec.max_replications, 2 * replications[i])
                 still.append(i)
@@ -303,5 +300,7 @@ def command(problem: Problem, trial: Trial, study_overrides: list[str]) -> str:
         for key, value in (("run.days", run.days), ("run.start_date", run.start_date), ("run.seed", run.seed))
         if key not in given
     ]
-    levers = config_settings.overrides({v.key: trial.values[v.name] for v in problem.variables})
+    levers = config_settings.overrides(
+        {v.key: trial.values[v.name] for v in problem.variables}, problem.variant(trial.values)
+    )
     return " ".join(["python -m sim", *kept, *settings, f"run.replications={len(trial.kpis)}", *levers])

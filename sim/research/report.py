@@ -327,7 +327,7 @@ def optimisation(result, commands: list[str], figure: str | None) -> str:
         "",
         f"Hospital `{cfg.hospital.name}`, {cfg.run.days} days per replication from {cfg.run.start_date}, seed "
         f"{cfg.run.seed}. Levers: {levers} ({problem.grid_size()} configurations in all). Objectives: "
-        f"{listing([objective_label(o) for o in problem.objectives])}; targets (Optuna constraints, on the mean): "
+        f"{listing([kpi_label(o) for o in problem.objectives])}; targets (Optuna constraints, on the mean): "
         f"{targets}. Sampler: {spec.sampler} (Optuna), {len(result.trials)} trials, {spec.batch} at a time.",
         "",
         f"Replications: every trial runs replications 0, 1, … (common random numbers); {spec.min_replications} first, "
@@ -358,10 +358,9 @@ def optimisation(result, commands: list[str], figure: str | None) -> str:
             row = {"rank": rank, **trial.values, "replications": len(trial.kpis), "targets met surely": decided}
             for name in dict.fromkeys([*problem.objectives, *problem.targets]):
                 interval_ = trial.interval(name, spec.confidence)
-                row[objective_label(name)] = (
-                    f"{interval_['mean']:,.0f}"
-                    if name == "staff_cost_per_day"
-                    else f"{interval_['mean']:.3g} ({interval(interval_['ci_low'], interval_['ci_high'])})"
+                spec_ = ",.0f" if abs(interval_["mean"]) >= 1000 else ".3g"  # costs in whole yuan
+                row[kpi_label(name)] = (
+                    f"{interval_['mean']:{spec_}} ({interval(interval_['ci_low'], interval_['ci_high'], spec_)})"
                 )
             rows.append(row)
         frame = pd.DataFrame(rows)
@@ -377,10 +376,15 @@ def optimisation(result, commands: list[str], figure: str | None) -> str:
     return "\n".join(lines)
 
 
-def objective_label(name: str) -> str:
-    from sim.research.staff_cost import COST, COST_LABEL
-
-    return COST_LABEL if name == COST else kpi_label(name)
+def stated(name: str, interval_: dict) -> str:
+    """A KPI's mean and interval in words: "staff cost per day 4,310 CNY per day (4,290 to 4,330)"."""
+    entry = kpi_catalogue.describe(name)
+    spec = ",.0f" if abs(interval_["mean"]) >= 1000 else ".3g"  # costs in whole yuan
+    unit = f" {entry.unit}" if entry.unit and entry.unit not in entry.label and entry.unit != "share" else ""
+    return (
+        f"{entry.label[:1].lower()}{entry.label[1:]} {interval_['mean']:{spec}}{unit} "
+        f"({interval(interval_['ci_low'], interval_['ci_high'], spec)})"
+    )
 
 
 def optimisation_findings(result) -> list[str]:
@@ -394,14 +398,15 @@ def optimisation_findings(result) -> list[str]:
     trial = best[0]
     spec = problem.cfg.research.optimise
     levers = ", ".join(f"{name} {value}" for name, value in trial.values.items())
-    met = []
-    for name in problem.targets:
-        i = trial.interval(name, spec.confidence)
-        met.append(f"{kpi_label(name).split(' (')[0].lower()} {i['mean']:.3g} ({interval(i['ci_low'], i['ci_high'])})")
+    first_objective = problem.objectives[0]
+    figures_ = [
+        stated(name, trial.interval(name, spec.confidence))
+        for name in dict.fromkeys([first_objective, *problem.targets])
+    ]
     first = result.first_found(trial.values)
     sentences = [
-        f"The cheapest configuration meeting the targets: {levers}, at {trial.cost:,.0f} CNY per open day; "
-        f"{listing(met)} over {len(trial.kpis)} replications.",
+        f"The best configuration meeting the targets, by {kpi_label(first_objective).split(' (')[0].lower()}: "
+        f"{levers}; {listing(figures_)} over {len(trial.kpis)} replications.",
         f"It was first proposed at trial {first} of {len(result.trials)}; {result.distinct()} of the "
         f"{problem.grid_size()} configurations were simulated.",
     ]

@@ -3,9 +3,10 @@
 The research tools evaluate hundreds of variants of one configuration; composing each
 with Hydra would take most of a second, so they compose the configuration once and
 set the varied values on a copy of the typed ``Config``: ``hospital.cashier.servers``
-names a field, ``hospital.departments.surgery.doctors`` goes through a dict entry, and
-``*`` stands for every entry of a dict (``hospital.departments.*.doctors``:
-``expand`` lists one key per department). Each variant is checked as the command line
+names a field, ``hospital.departments.surgery.doctors`` goes through a dict entry,
+``hospital.departments.surgery.roster.all.0`` through a list item (the first session's
+doctors in a roster row), and ``*`` stands for every entry of a dict or item of a list
+(``hospital.departments.*.doctors``: ``expand`` lists one key per department). Each variant is checked as the command line
 would check it (``sim.config.validate``).
 """
 
@@ -28,8 +29,10 @@ def expand(cfg: Config, key: str) -> list[str]:
         get(cfg, key)  # refuses a key with no setting
         return [key]
     container = get(cfg, head.rstrip("."))
-    if not isinstance(container, dict):
-        raise ConfigError([f"{key}: * must stand for the entries of a dict, and {head.rstrip('.')} is not one"])
+    if isinstance(container, list):
+        container = [str(index) for index in range(len(container))]
+    elif not isinstance(container, dict):
+        raise ConfigError([f"{key}: * must stand for the entries of a dict or list, and {head.rstrip('.')} is neither"])
     return [k for name in container for k in expand(cfg, f"{head}{name}{tail}")]
 
 
@@ -43,6 +46,8 @@ def get(cfg: Config, key: str) -> Any:
             node = node[part]
         elif dataclasses.is_dataclass(node) and part in {f.name for f in dataclasses.fields(node)}:
             node = getattr(node, part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
         else:
             where = ".".join(walked[:-1]) or "the configuration"
             raise ConfigError([f"{key}: {where} has no setting {part!r}; it has: {', '.join(_names(node)) or 'none'}"])
@@ -53,6 +58,8 @@ def _names(node: Any) -> list[str]:
     """The settings inside ``node`` (a dict's entries, a group's fields), or none."""
     if isinstance(node, dict):
         return sorted(node)
+    if isinstance(node, list):
+        return [str(index) for index in range(len(node))]
     if dataclasses.is_dataclass(node):
         return [f.name for f in dataclasses.fields(node)]
     return []
@@ -77,6 +84,8 @@ def apply(cfg: Config, settings: Settings, check: bool = True) -> Config:
         typed = int(round(value)) if isinstance(current, int) else float(value)
         if isinstance(parent, dict):
             parent[name] = typed
+        elif isinstance(parent, list):
+            parent[int(name)] = typed
         else:
             setattr(parent, name, typed)
     if check:
@@ -84,9 +93,24 @@ def apply(cfg: Config, settings: Settings, check: bool = True) -> Config:
     return changed
 
 
-def overrides(settings: Settings) -> list[str]:
-    """The command-line overrides that set ``settings`` (for a user to run a variant)."""
-    return [f"{key}={_plain(value)}" for key, value in settings.items()]
+def overrides(settings: Settings, cfg: Config | None = None) -> list[str]:
+    """The command-line overrides that set ``settings`` (for a user to run a variant).
+    A key into a list (``…roster.all.0``) is written as the whole list, read from
+    ``cfg`` (the variant), with ``++`` so that it also adds a list the hospital's own
+    configuration lacks."""
+    written: dict[str, str] = {}
+    for key, value in settings.items():
+        parts = key.split(".")
+        in_list = next(
+            (i for i in range(1, len(parts)) if cfg is not None and isinstance(get(cfg, ".".join(parts[:i])), list)),
+            None,
+        )
+        if in_list is None:
+            written[key] = f"{key}={_plain(value)}"
+        else:
+            whole = ".".join(parts[:in_list])
+            written[whole] = f"++{whole}=[{','.join(_plain(v) for v in get(cfg, whole))}]"
+    return list(written.values())
 
 
 def _plain(value: float) -> str:

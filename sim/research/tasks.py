@@ -113,7 +113,7 @@ def _pdca(cfg: Config, directory: Path, overrides: list[str]):
 
 
 def _optimise(cfg: Config, directory: Path, overrides: list[str]):
-    from sim.research import optimise, staff_cost
+    from sim.research import optimise
 
     result = optimise.run(cfg, directory, progress=cfg.output.progress)
     problem = result.problem
@@ -127,7 +127,7 @@ def _optimise(cfg: Config, directory: Path, overrides: list[str]):
     )
     figure = None
     if cfg.output.figures:
-        names = [report.objective_label(o) for o in problem.objectives]
+        names = [report.kpi_label(o) for o in problem.objectives]
         targets = {i: problem.targets[o] for i, o in enumerate(problem.objectives) if o in problem.targets}
         if figures.pareto_front(result.study, names, targets, directory / "figures" / "pareto_front.png"):
             figure = "figures/pareto_front.png"
@@ -137,7 +137,7 @@ def _optimise(cfg: Config, directory: Path, overrides: list[str]):
         "task": "optimise_staffing",
         "trials": len(result.trials),
         "distinct": result.distinct(),
-        "cost": staff_cost.COST,
+        "objectives": list(problem.objectives),
         **result.evaluations,
     }
     return lines, record

@@ -1,5 +1,6 @@
-"""Staffing optimisation (``sim.research.optimise``): the staff cost prices each role's
-hours; the grid sampler tries every configuration once and its best is the brute-force
+"""Staffing optimisation (``sim.research.optimise``): the cost objective is the simulated
+KPI ``staff_cost_per_day`` priced at ``hospital.staffing.costs``, and every objective's
+direction is the KPI catalogue's; the grid sampler tries every configuration once and its best is the brute-force
 optimum; the replication rule doubles a trial's replications only while a target is
 undecided; a configuration gets the same KPIs whichever study proposes it, and its
 printed command reproduces them; an interrupted study resumes to the same trials; bad
@@ -15,7 +16,8 @@ import pytest
 
 import sim
 from sim.config.compose import ConfigError, to_typed
-from sim.research import evaluations, optimise, staff_cost
+from sim.research import evaluations, optimise
+from sim.research.evaluations import Evaluator
 
 SMALL = [
     "output.progress=false",
@@ -36,18 +38,54 @@ def typed(*overrides: str):
     return to_typed(sim.compose([*SMALL, *overrides]))
 
 
-def test_the_staff_cost_prices_each_role_for_its_open_hours():
-    """teaching_demo: 5 doctors x 7.5 h of sessions at 150, one registration window
-    7:30-16:30 at 45, one cashier and one pharmacy window from 7:30 to the end of the
-    last session (17:00) at 45 and 60 CNY an hour."""
-    cfg = typed()
-    assert staff_cost.role_hours(cfg.hospital) == {
-        "doctor": 37.5,
-        "registration_clerk": 9.0,
-        "cashier": 9.5,
-        "pharmacist": 9.5,
+COSTS = ("doctor", "registration_clerk", "cashier", "pharmacist", "technician", "complaint_officer", "kiosk")
+
+
+def test_the_cost_objective_is_the_simulated_staff_cost_priced_at_the_hospital_rates():
+    """One configuration, 3 replications: its cost objective is the mean of the KPI
+    staff_cost_per_day of its replications, with their t-interval (not a single
+    number), and doubling every rate of hospital.staffing.costs doubles it to rounding
+    while leaving the wait for the doctor exactly as it was (the optimiser has no rates
+    of its own)."""
+
+    def trial_under(*overrides: str) -> optimise.Trial:
+        cfg = typed(*overrides)
+        problem = optimise.problem_of(cfg)
+        trial = optimise.Trial(0, {"doctors_internal_medicine": 2, "doctors_surgery": 1, "pharmacy_windows": 1})
+        with Evaluator(cfg, None, False, "test") as evaluator:
+            optimise.simulate(problem, evaluator, [trial])
+        return trial
+
+    base = trial_under()
+    doubled = trial_under(*doubled_rates())
+    cost = base.kpis["staff_cost_per_day"]
+    assert base.objective("staff_cost_per_day") == pytest.approx(cost.mean(), rel=1e-12)
+    interval = base.interval("staff_cost_per_day", 0.95)
+    assert interval["ci_low"] <= interval["mean"] <= interval["ci_high"]
+    assert cost.min() > 0
+    pd.testing.assert_series_equal(doubled.kpis["staff_cost_per_day"], 2 * cost, rtol=1e-12)
+    assert doubled.objective("staff_cost_per_day") == pytest.approx(2 * base.objective("staff_cost_per_day"))
+    pd.testing.assert_series_equal(doubled.kpis["wait_doctor_mean_min"], base.kpis["wait_doctor_mean_min"])
+
+
+def doubled_rates() -> list[str]:
+    """Overrides doubling every hourly rate of hospital.staffing.costs (overtime premium kept)."""
+    rates = typed().hospital.staffing.costs
+    return [f"hospital.staffing.costs.{role}={2 * getattr(rates, role)}" for role in COSTS]
+
+
+def test_each_objective_is_minimised_or_maximised_as_the_kpi_catalogue_says():
+    """The staff cost and the wait (lower is better) are minimised, a share where higher is
+    better is maximised: the catalogue's direction, with no special case for the cost."""
+    problem = optimise.problem_of(
+        typed("research.optimise.objectives=[staff_cost_per_day,wait_doctor_mean_min,completed_share]")
+    )
+    assert problem.minimise == {
+        "staff_cost_per_day": True,
+        "wait_doctor_mean_min": True,
+        "completed_share": False,
+        "expected_complaints_per_1000_visits": True,
     }
-    assert staff_cost.per_day(cfg) == 37.5 * 150 + 9 * 45 + 9.5 * 45 + 9.5 * 60
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +184,8 @@ def test_an_interrupted_study_resumes_to_the_same_trials(tpe, tmp_path, monkeypa
         ),
         ("research.optimise.targets={wait_mean:15}", ["research.optimise.targets: no KPI named 'wait_mean'"]),
         ("research.optimise.min_replications=8", ["min_replications = 8: must not exceed max_replications (6)"]),
-        ("research.optimise.hourly_cost={doctor:150}", ["no cost for registration_clerk, cashier, pharmacist"]),
+        # the optimiser's own rates are gone: the hospital's staff costs price the staff
+        ("research.optimise.hourly_cost={doctor:150}", ["research.optimise.hourly_cost: no such setting"]),
     ],
 )
 def test_bad_levers_objectives_and_targets_are_refused_before_anything_runs(override, fragments):
@@ -155,3 +194,26 @@ def test_bad_levers_objectives_and_targets_are_refused_before_anything_runs(over
         optimise.problem_of(typed(override))
     for fragment in fragments:
         assert fragment in str(error.value), str(error.value)
+
+
+def test_doctors_per_session_are_levers_through_the_rosters():
+    """With a roster row in every department, ``hospital.departments.*.roster.all.*``
+    makes one lever per department and session (named by both); a configuration's
+    rostered doctor-hours are its doctors per session times the session lengths (4 h
+    and 3.5 h on teaching_demo), and its command, which writes each roster row whole,
+    gives the same KPIs when run as an ordinary scenario."""
+    rosters = [f"hospital.departments.{d}.roster={{all:[2,2]}}" for d in ("internal_medicine", "surgery")]
+    lever = "research.optimise.variables={doctors:{key:'hospital.departments.*.roster.all.*',low:1,high:3}}"
+    cfg = typed(*rosters, lever)
+    problem = optimise.problem_of(cfg)
+    names = ["doctors_internal_medicine_0", "doctors_internal_medicine_1", "doctors_surgery_0", "doctors_surgery_1"]
+    assert [v.name for v in problem.variables] == names
+    trial = optimise.Trial(0, dict(zip(names, [3, 1, 1, 2], strict=True)))
+    with Evaluator(cfg, None, False, "test") as evaluator:
+        optimise.simulate(problem, evaluator, [trial])
+    assert (trial.kpis["doctor_hours_per_day"] == 3 * 4 + 1 * 3.5 + 1 * 4 + 2 * 3.5).all()
+    command = shlex.split(optimise.command(problem, trial, [*SMALL, *rosters]))
+    assert "++hospital.departments.internal_medicine.roster.all=[3,1]" in command
+    rerun = sim.simulate(sim.compose(["output.progress=false", *command[3:]]))
+    columns = rerun.kpis.columns.drop("replication")
+    pd.testing.assert_frame_equal(rerun.kpis[columns], trial.kpis[columns])
