@@ -40,9 +40,12 @@ def _entries(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray, np
 def consultation_join(columns: dict[str, np.ndarray]) -> np.ndarray:
     """When each visit joined the queue for its first consultation: start minus wait
     when consulted; otherwise (gave up) when registration ended, or on arrival for a
-    patient who did not register on site; NaN if the visit never queued."""
+    patient who did not register on site (plus the minutes an information gap at
+    registration cost); NaN if the visit never queued."""
     consulted = columns["consultation_start"] - columns["wait_consultation"]
     registered = np.where(np.isnan(columns["registration_end"]), columns["arrival_time"], columns["registration_end"])
+    if "information_gap_registration_delay_min" in columns:  # lacking information, they found the queue later
+        registered = registered + columns["information_gap_registration_delay_min"]
     return np.where(np.isnan(consulted), registered, consulted)
 
 

@@ -39,7 +39,7 @@ from scipy.special import expit, logit
 
 from sim import distributions
 from sim.clock import MINUTES_PER_DAY, parse_date
-from sim.complaints import hcat
+from sim.complaints import hcat, information_gaps
 from sim.complaints import office as complaint_office
 from sim.complaints.drivers import (
     QUALITY_EVENT,
@@ -174,9 +174,15 @@ def assess(
         logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
     )
     z = driver_log_odds(drivers, cfg)
+    gap_share = None  # of the communication driver, with information gaps on
+    if "information_gaps" in columns:
+        z, gap_share = information_gaps.add_log_odds(z, columns, hospital)
     p, causes = cause_probabilities(base, z)
     p = np.where(columns["outcome"] == NO_SHOW, 0.0, p)  # no visit, nothing to complain about
-    categories = causes @ cause_category_matrix(cfg)
+    matrix = cause_category_matrix(cfg)
+    categories = causes @ matrix
+    if gap_share is not None:
+        categories += causes[:, information_gaps.CAUSE, None] * information_gaps.category_shift(matrix, gap_share)
 
     u = per_visit(columns, streams, "complaints.realised", lambda rng, k: rng.random((k, 6)))
     delay = per_visit(
@@ -186,7 +192,9 @@ def assess(
     who = np.flatnonzero(complained)
     uw = u[who]
     cause = _pick(np.cumsum(causes[who], axis=1), uw[:, U_CAUSE])
-    within = cause_category_matrix(cfg)[cause]
+    within = matrix[cause]
+    if gap_share is not None:
+        within += (cause == information_gaps.CAUSE)[:, None] * information_gaps.category_shift(matrix, gap_share[who])
     category = _pick(np.cumsum(within, axis=1), uw[:, U_CATEGORY])
     severity = _pick(np.cumsum(severity_matrix(cfg)[category], axis=1), uw[:, U_SEVERITY])
     channel, time = _timing(columns, drivers, cfg, who, cause, uw, delay)

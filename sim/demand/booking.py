@@ -16,12 +16,13 @@ a patient who does not keep the appointment (``no_show``) never arrives.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.clock import parse_clock
-from sim.demand import slots
+from sim.demand import season, slots
 from sim.distributions import Empirical, Normal
 from sim.schema import BookingConfig, HospitalConfig, LatePolicy, PunctualityConfig, PunctualityKind
 from sim.streams import Streams
@@ -91,9 +92,11 @@ def draw(
     day_start: float,
     streams: Streams,
     day: int,
+    date: dt.date | None = None,
 ) -> tuple[np.ndarray, DayBookings]:
     """Arrival times and bookings of the day's patients, who would like to come at
-    ``preferred`` (absolute minutes) to ``department`` (index in config order)."""
+    ``preferred`` (absolute minutes) to ``department`` (index in config order) on
+    ``date`` (slots only of the doctors at work then)."""
     b = hospital.booking
     n = len(preferred)
     walk_in_pay = b.walk_in_mobile_payment_share
@@ -109,7 +112,7 @@ def draw(
     offset = punctuality(b.punctuality).sample(streams.stream("booking.punctuality", day), n)
     pay_draw = streams.stream("payment.mobile", day).random(n)
 
-    slot_time, slot_doctor = _book_slots(hospital, wants, order_key, preferred, department, day_start)
+    slot_time, slot_doctor = _book_slots(hospital, wants, order_key, preferred, department, day_start, date)
     booked = slot_doctor >= 0
     channels = list(b.channels.values())
     code = np.array([CHANNELS.index(name) for name in b.channels], dtype=np.int8)
@@ -147,13 +150,15 @@ def _book_slots(
     preferred: np.ndarray,
     department: np.ndarray,
     day_start: float,
+    date: dt.date | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Slot time and slot doctor of each patient (NaN / -1 without a slot): each
-    department's requests, in booking order, against its appointments of the day."""
+    department's requests, in booking order, against its appointments of the day
+    (those of the doctors at work on ``date``)."""
     b = hospital.booking
     slot_time = np.full(len(preferred), np.nan)
     slot_doctor = np.full(len(preferred), -1, dtype=np.int32)
-    ids = doctor_ids(hospital)
+    ids = season.doctors_on_duty(hospital, date, doctor_ids(hospital))
     for index, (name, dept) in enumerate(hospital.departments.items()):
         requests = np.flatnonzero(wants & (department == index))
         if not len(requests):

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim import distributions
 from sim.clock import MINUTES_PER_DAY
-from sim.demand import arrivals, booking
+from sim.demand import arrivals, booking, information
 from sim.schema import Distribution, HospitalConfig
 from sim.streams import Streams
 
@@ -41,6 +41,9 @@ class DayPatients:
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
+    # information gaps (hospital.information.enabled): patients x stages, and stage -> minutes lost
+    information_gap: np.ndarray | None = None
+    information_delay: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.arrival_time)
@@ -53,6 +56,8 @@ class DayPatients:
                 return value[order]
             if isinstance(value, dict):
                 return {key: take(v) for key, v in value.items()}
+            if value is None:
+                return None
             return type(value)(**{f.name: take(getattr(value, f.name)) for f in fields(value)})
 
         return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
@@ -80,7 +85,7 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
     """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``."""
     times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
     n = len(times)
-    department = arrivals.departments(hospital, n, streams.stream("departments", day))
+    department = arrivals.departments(hospital, n, streams.stream("departments", day), date)
 
     attributes = streams.stream("patients", day)
     female = attributes.random(n) < hospital.patients.female_share
@@ -126,7 +131,7 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         service[name] = _draw(exam.service, streams.stream(f"service.exam.{name}", day), n)
         result_delay[name] = _draw(exam.result_delay, streams.stream(f"delay.exam.{name}", day), n)
 
-    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day)
+    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day, date)
     patients = DayPatients(
         arrival_time=arrival_time,
         department=department,
@@ -142,6 +147,10 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
         result_delay=result_delay,
         bookings=bookings,
     )
+    if hospital.information.enabled:
+        patients.information_gap, patients.information_delay = information.draw(
+            hospital, female, age_group, education, bookings, streams, day
+        )
     if not bookings.booked.any():
         return patients  # walk-ins only: already in arrival order
     return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))

@@ -12,7 +12,7 @@ import numpy as np
 import simpy
 
 from sim.clock import MINUTES_PER_DAY, parse_clock
-from sim.demand import booking
+from sim.demand import booking, season
 from sim.demand.patients import DayPatients
 from sim.engine import registration
 from sim.engine.doctors import ConsultQueue, Doctor, GiveUps, doctor_day
@@ -91,6 +91,18 @@ class Department:
         return self.choose_queue(visit, draw)
 
 
+class GapDelays:
+    """Minutes each patient loses to an information gap at the stages the pathway
+    spends them (``sim.demand.information``; 0 without a gap), as plain lists."""
+
+    __slots__ = ("consultation", "examination", "treatment")
+
+    def __init__(self, delay: dict[str, np.ndarray]):
+        self.consultation = delay["consultation"].tolist()
+        self.examination = delay["examination"].tolist()
+        self.treatment = delay["treatment"].tolist()
+
+
 def _exams_needed(names: list[str], needs: dict[str, np.ndarray], size: int) -> list[tuple[str, ...]]:
     """Per visit, the names of the exams needed, in config order: one code per visit
     (a bit per exam), one tuple per code that occurs."""
@@ -106,7 +118,7 @@ def _exams_needed(names: list[str], needs: dict[str, np.ndarray], size: int) -> 
 class OpenDay:
     """Everything the patients of one day interact with."""
 
-    def __init__(self, env: simpy.Environment, hospital: HospitalConfig, patients: DayPatients, day: int):
+    def __init__(self, env: simpy.Environment, hospital: HospitalConfig, patients: DayPatients, day: int, date=None):
         self.env = env
         self.patients = patients
         size = len(patients)
@@ -141,7 +153,12 @@ class OpenDay:
         )
         for visit in bookings.no_show.nonzero()[0].tolist():
             self.log.outcome[visit] = NO_SHOW  # booked, never came: no patient process
-        self.departments = self._open_departments(hospital, day_start, bookings)
+        self.gap_delay = None  # information gaps off: the pathway spends no time on them
+        if patients.information_delay:
+            self.gap_delay = GapDelays(patients.information_delay)
+            # a gap at registration: finding the department (or going back to the desk) before queueing
+            self.starts_at = (np.asarray(self.starts_at) + patients.information_delay["registration"]).tolist()
+        self.departments = self._open_departments(hospital, day_start, bookings, date)
 
         # plain lists: the patient process reads one element per visit
         self.department_of = [self.departments[d] for d in patients.department.tolist()]
@@ -180,13 +197,13 @@ class OpenDay:
         )
 
     def _open_departments(
-        self, hospital: HospitalConfig, day_start: float, bookings: booking.DayBookings
+        self, hospital: HospitalConfig, day_start: float, bookings: booking.DayBookings, date=None
     ) -> list[Department]:
         env = self.env
         rules = hospital.consultation_queue
         make_queue = self._queue_discipline(hospital, bookings)
         departments = []
-        doctor_ids = booking.doctor_ids(hospital)
+        doctor_ids = season.doctors_on_duty(hospital, date, booking.doctor_ids(hospital))  # all but those on leave
         for name, cfg in hospital.departments.items():
             sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in cfg.sessions]
             doctors = [Doctor(doctor_id, name) for doctor_id in doctor_ids[name]]
