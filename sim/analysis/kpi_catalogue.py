@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sim.analysis.kpis import GROUPS, Family, Kpi
+from sim.analysis.kpis import GROUPS, OPTIONAL_GROUPS, Family, Kpi
 
 INTRODUCTION = """\
 # KPIs
@@ -45,8 +45,11 @@ def _row(kpi: Kpi, name: str, words: dict[str, str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def _group(title: str, entries) -> list[str]:
-    lines = [f"## {title}", "", "| KPI | label | unit | better | bounds | meaning |", "|---|---|---|---|---|---|"]
+def _group(title: str, entries, when: str = "") -> list[str]:
+    lines = [f"## {title}", ""]
+    if when:
+        lines += [f"Reported only when `{when}` is true.", ""]
+    lines += ["| KPI | label | unit | better | bounds | meaning |", "|---|---|---|---|---|---|"]
     notes = []
     for entry in entries:
         if isinstance(entry, Family):
@@ -63,6 +66,8 @@ def markdown() -> str:
     lines = [INTRODUCTION]
     for title, entries in GROUPS.items():
         lines += _group(title, entries)
+    for title, when, entries in OPTIONAL_GROUPS.values():
+        lines += _group(title, entries, when)
     return "\n".join(lines).rstrip() + "\n"
 
 

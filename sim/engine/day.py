@@ -16,7 +16,7 @@ from sim.demand.patients import draw_day
 from sim.engine.hospital import OpenDay
 from sim.engine.kernel import collector_paused, existing_objects_frozen, start_each_at
 from sim.engine.pathway import patient_day
-from sim.engine.records import NO_SHOW
+from sim.engine.records import gap_stages_reached
 from sim.schema import GAP_STAGES, HospitalConfig, RunConfig
 from sim.streams import Streams
 
@@ -87,12 +87,7 @@ def _booking_columns(patients) -> Columns:
 def _information_columns(patients, visits: Columns) -> Columns:
     """Per stage, whether the visit reached it with an information gap; the number of
     such stages and the minutes they cost (``sim.demand.information``)."""
-    reached = {
-        "registration": visits["outcome"] != NO_SHOW,
-        "consultation": visits["doctor_id"] >= 0,
-        "examination": ~np.isnan(visits["results_ready"]),
-        "treatment": ~np.isnan(visits["pharmacy_start"]),
-    }
+    reached = gap_stages_reached(visits)
     columns = {}
     count = np.zeros(len(patients), dtype=np.int8)
     lost = np.zeros(len(patients))

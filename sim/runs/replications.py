@@ -54,6 +54,9 @@ def simulate(
         visits = tables.visits_frame(concat_columns([o.visits for o in outputs]), typed.hospital)
         sessions = tables.sessions_frame(concat_columns([o.sessions for o in outputs]), typed.hospital)
     complaint_table = tables.complaints_frame(concat_columns([o.complaints for o in outputs]), typed.hospital)
+    survey = pd.DataFrame()
+    if typed.hospital.survey.enabled:
+        survey = tables.survey_frame(concat_columns([o.survey for o in outputs]), typed.hospital)
     kpis = pd.DataFrame([o.kpis for o in outputs])
     summary = stats.summarise(kpis)
     wall = time.perf_counter() - started
@@ -65,6 +68,7 @@ def simulate(
         summary=summary,
         provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
         complaints=complaint_table,
+        survey=survey,
         streamed_to=stream_to,
     )
     if typed.output.stream:

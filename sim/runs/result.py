@@ -30,6 +30,7 @@ class RunTables:
     summary: pd.DataFrame
     provenance: dict = field(default_factory=dict)
     complaints: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per complaint
+    survey: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per survey respondent (hospital.survey)
     # output.stream: where visits.parquet and doctor_sessions.parquet were written as the
     # run went (None if they were not); ``visits`` and ``doctor_sessions`` are then empty
     streamed_to: Path | None = None
@@ -65,6 +66,11 @@ class RunTables:
         self._save_tables(out, save_visits)
         with run_files.written(out / "complaints.parquet") as path:
             self.complaints.to_parquet(path, index=False)
+        if self.config.hospital.survey.enabled:
+            with run_files.written(out / "survey.parquet") as path:
+                self.survey.to_parquet(path, index=False)
+        else:
+            run_files.remove(out / "survey.parquet")  # an earlier run's
         with run_files.written(out / "kpis.csv") as path:
             self.kpis.to_csv(path, index=False)
         run_files.write_text(out / "summary.json", json.dumps(summary_dict(self.summary), indent=2) + "\n")

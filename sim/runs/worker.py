@@ -14,13 +14,15 @@ import numpy as np
 
 from sim.analysis import kpis as kpi_definitions
 from sim.analysis.figure_data import FigureData
-from sim.analysis.kpi_totals import KpiTotals
+from sim.analysis.kpi_totals import DISPUTES, SURVEY, KpiTotals, features_of
 from sim.complaints import model as complaints
 from sim.engine.day import concat_columns, replication_days
 from sim.engine.records import stage_names
 from sim.runs import runners
 from sim.runs.progress import Progress
 from sim.schema import Config
+from sim.service_quality import disputes
+from sim.service_quality.survey import DaySurveys
 
 
 @dataclass
@@ -31,6 +33,38 @@ class ReplicationOutput:
     kpis: dict[str, float]
     complaints: dict[str, np.ndarray] = field(default_factory=dict)
     figure_data: FigureData | None = None  # made as the days go when streaming
+    survey: dict[str, np.ndarray] = field(default_factory=dict)  # respondents, with hospital.survey on
+
+
+class ServiceQuality:
+    """The optional parts of the model that follow the complaint model in one
+    replication: the survey (day by day) and the escalation of complaints to disputes
+    (when the complaints have been handled). Does nothing for parts switched off."""
+
+    def __init__(self, cfg: Config, replication: int, day_by_day: complaints.DayByDay):
+        self.features = features_of(cfg.hospital)
+        self.disputes = cfg.hospital.complaints.disputes
+        self.streams = day_by_day.streams
+        self.surveys = None
+        if SURVEY in self.features:
+            self.surveys = DaySurveys(cfg.hospital, cfg.run, replication, day_by_day.doctors[0])
+
+    def add_day(self, visits: dict[str, np.ndarray]) -> None:
+        if self.surveys is not None:
+            self.surveys.add_day(visits)
+
+    def escalate(self, complaint_rows: dict[str, np.ndarray]) -> None:
+        if DISPUTES in self.features:
+            complaint_rows.update(disputes.escalate(complaint_rows, self.disputes, self.streams))
+
+    def finish(self, totals: KpiTotals, complaint_rows, expected_by_category) -> dict[str, np.ndarray]:
+        """Finish the replication's totals; return the survey's respondents (or nothing)."""
+        respondents = {}
+        if self.surveys is not None:
+            respondents = self.surveys.rows()
+            totals.add_survey(respondents, self.surveys.asked)
+        totals.finish(complaint_rows, expected_by_category)
+        return respondents
 
 
 def run_replication(
@@ -42,32 +76,42 @@ def run_replication(
     stages = stage_names(cfg.hospital)
     # the complaint model, a vectorised function of each finished day's visits
     day_by_day = complaints.DayByDay(cfg.hospital, cfg.run, replication, stages)
+    quality = ServiceQuality(cfg, replication, day_by_day)
     days = replication_days(cfg.hospital, cfg.run, replication, on_day_done)
     if cfg.output.stream:
-        return _run_streamed(cfg, replication, days, day_by_day, stages, stream_to)
+        return _run_streamed(cfg, replication, days, day_by_day, quality, stages, stream_to)
     visit_parts, session_parts = [], []
     for visits, sessions in days:
         visits.update(day_by_day.add_day(visits))
+        quality.add_day(visits)
         visit_parts.append(visits)
         session_parts.append(sessions)
     visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
     complaint_rows = day_by_day.handle()
-    totals = KpiTotals(stages, len(day_by_day.doctors[0]))  # fed the whole replication at once
+    quality.escalate(complaint_rows)
+    # fed the whole replication at once
+    totals = KpiTotals(stages, len(day_by_day.doctors[0]), features=quality.features)
     totals.add(visits, sessions, complaint_rows["visit_id"])
-    totals.finish(complaint_rows, day_by_day.expected_by_category)
+    respondents = quality.finish(totals, complaint_rows, day_by_day.expected_by_category)
     kpis = {"replication": replication, **kpi_definitions.values(totals)}
-    return ReplicationOutput(replication, visits, sessions, kpis, complaint_rows)
+    return ReplicationOutput(replication, visits, sessions, kpis, complaint_rows, survey=respondents)
 
 
 def _run_streamed(
-    cfg: Config, replication: int, days, day_by_day: complaints.DayByDay, stages: list[str], stream_to: Path | None
+    cfg: Config,
+    replication: int,
+    days,
+    day_by_day: complaints.DayByDay,
+    quality: ServiceQuality,
+    stages: list[str],
+    stream_to: Path | None,
 ) -> ReplicationOutput:
     from sim.runs import parquet as stream  # pyarrow.parquet: only when streaming
     from sim.runs import tables  # pandas: only to write the streamed days
 
     hospital = cfg.hospital
     doctors = len(day_by_day.doctors[0])
-    totals = KpiTotals(stages, doctors, exact_percentile=False)  # fed day by day
+    totals = KpiTotals(stages, doctors, exact_percentile=False, features=quality.features)  # fed day by day
     figure_data = FigureData(list(hospital.departments), doctors)
     writers = []
     if stream_to is not None:
@@ -80,6 +124,7 @@ def _run_streamed(
     try:
         for visits, sessions in days:
             visits.update(day_by_day.add_day(visits))
+            quality.add_day(visits)
             totals.add(visits, sessions, day_by_day.complaint_parts[-1]["visit_id"])
             figure_data.add(visits)
             for writer, columns in zip(writers, (visits, sessions), strict=False):
@@ -88,9 +133,10 @@ def _run_streamed(
         for writer in writers:
             writer.close()
     complaint_rows = day_by_day.handle()
-    totals.finish(complaint_rows, day_by_day.expected_by_category)
+    quality.escalate(complaint_rows)
+    respondents = quality.finish(totals, complaint_rows, day_by_day.expected_by_category)
     kpis = {"replication": replication, **kpi_definitions.values(totals)}
-    return ReplicationOutput(replication, {}, {}, kpis, complaint_rows, figure_data)
+    return ReplicationOutput(replication, {}, {}, kpis, complaint_rows, figure_data, respondents)
 
 
 def worker_count(jobs: int, replications: int) -> int:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import kpi_catalogue, kpis
+from sim.analysis import kpi_catalogue, kpi_totals, kpis
 from sim.analysis.kpi_totals import sums_by_group
 from sim.analysis.percentiles import KeptWaits
 from sim.complaints import hcat
@@ -81,14 +81,16 @@ def test_bounds_accept_values_inside_and_refuse_values_outside():
 
 def test_reference_page_has_a_table_per_group_and_every_kpi():
     page = kpi_catalogue.markdown()
-    assert [line[3:] for line in page.splitlines() if line.startswith("## ")] == list(kpis.GROUPS)
+    optional = [title for title, _when, _entries in kpis.OPTIONAL_GROUPS.values()]
+    assert [line[3:] for line in page.splitlines() if line.startswith("## ")] == list(kpis.GROUPS) + optional
     rows = [line for line in page.splitlines() if line.startswith("| `")]
-    patterns = {kpi.pattern or kpi.name for kpi in kpis.catalogue(STAGES)}
+    patterns = {kpi.pattern or kpi.name for kpi in kpis.catalogue(STAGES, kpi_totals.FEATURES)}
     assert {row.split("`")[1] for row in rows} == patterns
     assert len(rows) == len(patterns)
     assert "| `doctor_utilisation` | Doctor utilisation | share | none | 0 to 1 |" in page
     assert "| `punctuality_mean_min` | Mean arrival against slot time | min | none | any |" in page
     assert "`<stage>`: each stage of the pathway" in page
+    assert "Reported only when `hospital.survey.enabled` is true." in page
     outside_code = re.sub(r"`[^`]*`", "", page)
     assert not re.search(r"<[a-z]", outside_code)  # outside code, <stage> would read as an HTML tag
 

@@ -22,7 +22,7 @@ LAYERS = [
     ["reporting", "compare", "precision", "aggregate", "report"],  # the last four: public shims
     ["runs"],
     ["config", "analysis"],
-    ["complaints"],
+    ["complaints", "service_quality"],
     ["engine"],
     ["demand"],
     ["distributions", "streams", "clock"],
