@@ -16,7 +16,7 @@ matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 
 from sim.reporting import complaint_figures as complaint_report  # noqa: E402
-from sim.reporting import run_figures  # noqa: E402
+from sim.reporting import run_figures, service_quality_figures  # noqa: E402
 
 
 def save_figures(result, directory: Path) -> list[Path]:
@@ -25,6 +25,8 @@ def save_figures(result, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     figures = [(name, draw, run_figures.FIGURE_SIZE) for name, draw in run_figures.FIGURES.items()]
     figures += [(name, draw, complaint_report.FIGURE_SIZE) for name, draw in complaint_report.FIGURES.items()]
+    quality = service_quality_figures.figures_of(result.config.hospital)  # only the parts switched on
+    figures += [(name, draw, service_quality_figures.FIGURE_SIZE) for name, draw in quality.items()]
     _render(result, directory, figures)
     return [directory / name for name, _, _ in figures]
 
