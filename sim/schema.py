@@ -951,13 +951,14 @@ def _servqual(values: tuple[float, ...]) -> dict[str, float]:
 @dataclass
 class SurveyEffectsConfig:
     """Points (on the 1-5 scale) a perception score loses per unit of what the visit
-    lived through; each only lowers its dimension."""
+    lived through (the doctor's skill and the consultation's quality also gain above
+    the baseline mean)."""
 
     # Camacho et al. 2006: provider rating (0-10) falls 0.3 per 10 min of wait -> 0.12 on 1-5
     responsiveness_per_10_min: float = setting(
         0.12, help="responsiveness lost per 10 perceived minutes of wait beyond tolerance", ge=0
     )
-    responsiveness_per_gap: float = setting(0.25, help="responsiveness lost per information gap", ge=0)  # estimate
+    responsiveness_per_gap: float = setting(0.15, help="responsiveness lost per information gap", ge=0)  # estimate
     # estimates below
     tangibles_per_doubling: float = setting(
         0.3, help="tangibles lost per doubling of crowding above the complaint model's threshold", ge=0
@@ -968,13 +969,15 @@ class SurveyEffectsConfig:
         0.2, help="reliability lost per 10 min a booked patient was seen after their slot", ge=0
     )
     assurance_per_sd_skill: float = setting(
-        0.2, help="assurance lost per SD of the doctor's skill below the baseline mean", ge=0
+        0.2, help="assurance per SD of the doctor's skill from the baseline mean (lost below, gained above)", ge=0
     )
     assurance_clinical_event: float = setting(0.8, help="assurance lost after a clinical event", ge=0)
     empathy_per_sd_quality: float = setting(
-        0.25, help="empathy lost per SD of consultation quality (skill, less rushing) below the baseline mean", ge=0
+        0.25,
+        help="empathy per SD of consultation quality (skill less rushing) from the baseline mean (lost below, gained above)",
+        ge=0,
     )
-    empathy_per_gap: float = setting(0.2, help="empathy lost per information gap", ge=0)
+    empathy_per_gap: float = setting(0.1, help="empathy lost per information gap", ge=0)
     economy_per_doubling: float = setting(0.3, help="economy lost per doubling of the charge over the expected", ge=0)
 
 

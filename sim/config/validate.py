@@ -473,11 +473,6 @@ def _check_information(h: HospitalConfig) -> list[str]:
     problems += _keys_among(i.education_odds_ratio, list(h.patients.education), f"{k}.education_odds_ratio", "group")
     for name, measure in measures(i).items():
         problems += _keys_among(measure.odds_ratio, GAP_STAGES, f"{k}.{name}.odds_ratio", "stage")
-        if measure.in_place and not i.enabled:
-            problems.append(
-                f"{k}.{name}.in_place = true: needs {k}.enabled = true (with information gaps off the measure "
-                "would change nothing; hospital=kunming_tertiary has them on)"
-            )
     for stage in GAP_STAGES:
         problems.extend(distributions.check(getattr(i.delay_min, stage), f"{k}.delay_min.{stage}"))
     return problems
