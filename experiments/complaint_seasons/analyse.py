@@ -69,7 +69,7 @@ def monthly_table(data: pd.DataFrame) -> pd.DataFrame:
 
 def winter_spring_ratio(data: pd.DataFrame, hospital: str) -> tuple[float, float, float]:
     """Expected complaints per 1,000 visits December-April over May-November, per
-    replication (months weighted equally: each is 28 days), with a t-interval."""
+    replication (months weighted equally: each is 14 days), with a t-interval."""
     g = data[data["hospital"] == hospital]
     table = g.pivot_table(index="replication", columns="month", values="expected_complaints_per_1000_visits")
     winter = table[[m for m in WINTER_SPRING if m in table]].mean(axis=1)
@@ -148,7 +148,7 @@ def figure(table: pd.DataFrame, path: Path) -> None:
     top.legend(fontsize="small")
     bottom.set_ylabel("visits per day")
     bottom.set_xticks(range(1, 13), MONTHS)
-    bottom.set_xlabel("month (28 days from the 1st, 2026)")
+    bottom.set_xlabel("month (14 days from the 1st, 2026)")
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
