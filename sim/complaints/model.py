@@ -141,7 +141,11 @@ def _timing(
     onsite = np.where(by_wait, u[:, U_ONSITE] < ch.onsite_share_wait, u[:, U_ONSITE] < ch.onsite_share_other)
     at_consultation = np.isin(cause, [hcat.CAUSES.index(c) for c in ("communication", "quality", "safety")])
     departure = columns["departure_time"][who]
-    onsite_time = np.where(by_wait, wait_onsite, np.where(at_consultation, columns["consultation_end"][who], departure))
+    consultation_end = columns["consultation_end"][who]
+    # an information gap makes communication complaints possible without a consultation
+    # (a patient who left unseen): made on site, they are made on leaving
+    at_consultation &= ~np.isnan(consultation_end)
+    onsite_time = np.where(by_wait, wait_onsite, np.where(at_consultation, consultation_end, departure))
     later = departure + delay_days[who] * MINUTES_PER_DAY
     channel = np.where(onsite, 0, np.where(u[:, U_PHONE] < ch.phone_share_after_visit, 1, 2)).astype(np.int8)
     return channel, np.where(onsite, onsite_time, later)

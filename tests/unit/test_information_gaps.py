@@ -3,7 +3,8 @@ configured odds by sex, age group and education (each group's rate within its
 binomial interval of the formula, and in the configured order), measures in place
 only remove gaps (common random numbers), app notifications reach online bookers
 only, and the complaint model's gap term adds to communication and to its HCAT
-category only."""
+category only; a communication complaint of a patient who left unseen (possible only
+through a gap), made on site, is made when they leave."""
 
 import numpy as np
 import pytest
@@ -117,3 +118,22 @@ def test_probability_formula(hospital):
     for k, stage in enumerate(GAP_STAGES):
         expected = expit(logit(hospital.information.reference_probability[stage]) + np.log(1.3 * 2.0 * 2.0))
         assert p[0, k] == pytest.approx(expected)
+
+
+def test_onsite_communication_complaint_without_a_consultation_is_made_on_leaving():
+    """Fault found in kunming_tertiary runs: such a complaint had no time (NaN, the
+    consultation's end), which the complaint office cannot handle."""
+    from types import SimpleNamespace
+
+    from sim.complaints import hcat
+    from sim.complaints.model import U_ONSITE, _timing
+
+    hospital = to_typed(sim.compose(["hospital=general_hospital"])).hospital
+    columns = {"departure_time": np.array([600.0, 700.0]), "consultation_end": np.array([np.nan, 650.0])}
+    drivers = SimpleNamespace(wait_onsite_time=np.full(2, np.nan))
+    cause = np.full(2, hcat.CAUSES.index("communication"))
+    u = np.zeros((2, 6))
+    u[:, U_ONSITE] = 0.0  # on site
+    channel, time = _timing(columns, drivers, hospital.complaints, np.arange(2), cause, u, np.zeros(2))
+    assert list(channel) == [0, 0]
+    assert time == pytest.approx([600.0, 650.0])
