@@ -1006,13 +1006,13 @@ class SurveyConfig:
     # with expectations and perceptions in published ranges (PMC6131925; Al Fraihi 2016)
     expectation: dict[str, float] = setting(
         help="mean latent expectation of each dimension (1-5 scale)",
-        factory=lambda: _servqual((4.55, 4.6, 4.65, 4.65, 4.6, 4.6)),
+        factory=lambda: _servqual((4.477, 4.535, 4.523, 4.547, 4.622, 4.547)),
         ge=1,
         le=5,
     )
     perception: dict[str, float] = setting(
         help="mean latent perception of each dimension for a visit with nothing wrong (1-5 scale)",
-        factory=lambda: _servqual((4.45, 4.45, 4.4, 4.35, 4.3, 3.9)),
+        factory=lambda: _servqual((4.468, 4.395, 4.182, 4.211, 4.264, 3.75)),
         ge=1,
         le=5,
     )
