@@ -18,8 +18,11 @@ For each intervention against the baseline, with differences paired by replicati
   survey counts respondents, and the visits it needs are respondents ÷ (share asked
   × response rate).
 * **Where each signal points.** The complaint category and the survey dimension that
-  moved most: complaints by the share of the change in expected complaints; the
-  survey by the change in units of the respondents' SD (a standardised effect).
+  moved most: complaints by the share of the change in expected complaints (per
+  1,000 visits in ``causes.csv``); the survey by the change in units of the
+  respondents' SD (a standardised effect). The patients a survey needs are also
+  given for the dimension that moved most (``survey_best_*``), as a survey aimed at
+  that dimension would need.
 
 Writes ``signals.csv``, ``causes.csv`` and ``signals.png`` into ``--into`` and prints
 the tables.
@@ -112,8 +115,13 @@ def signals(kpis: pd.DataFrame, survey: pd.DataFrame, settings: dict) -> tuple[p
         row["survey_respondents_needed"] = 2 * Z**2 * sd["gap_overall"] ** 2 / mean**2
         row["survey_visits_needed"] = row["survey_respondents_needed"] * visits_per_respondent
         row["survey_better_by"] = row["complaints_visits_needed"] / row["survey_visits_needed"]
+        found = cause(scenario, base, other, sd)
+        best = found[found["signal"] == "survey"].sort_values("weight", ascending=False).iloc[0]
+        row["survey_best_dimension"] = best["where"]  # the dimension that moved most (standardised)
+        row["survey_best_respondents_needed"] = 2 * Z**2 / best["weight"] ** 2
+        row["survey_best_visits_needed"] = row["survey_best_respondents_needed"] * visits_per_respondent
         rows.append(row)
-        causes.append(cause(scenario, base, other, sd))
+        causes.append(found)
     return pd.DataFrame(rows), pd.concat(causes, ignore_index=True)
 
 
@@ -123,10 +131,11 @@ def cause(scenario: str, base: pd.DataFrame, other: pd.DataFrame, sd: pd.Series)
     categories, dimensions = RIGHT_CAUSE.get(scenario, (set(), set()))
     total = paired(base["expected_per_visit"], other["expected_per_visit"])[0]
     rows = []
-    for c in hcat.CATEGORIES:
+    for c in hcat.CATEGORIES:  # change: expected complaints per 1,000 visits
         mean, low, high = paired(base[f"expected_{c}"], other[f"expected_{c}"])
-        rows.append({"intervention": scenario, "signal": "complaints", "where": c, "change": mean,
-                     "ci_low": low, "ci_high": high, "weight": mean / total, "acted_on": c in categories})  # fmt: skip
+        rows.append({"intervention": scenario, "signal": "complaints", "where": c, "change": 1000 * mean,
+                     "ci_low": 1000 * low, "ci_high": 1000 * high, "weight": mean / total,
+                     "acted_on": c in categories})  # fmt: skip
     for d in SERVQUAL_DIMENSIONS:
         mean, low, high = paired(base[f"gap_{d}"], other[f"gap_{d}"])
         rows.append({"intervention": scenario, "signal": "survey", "where": d, "change": mean,
@@ -143,7 +152,7 @@ def figure(causes: pd.DataFrame, path: Path) -> None:
         ):
             t = causes[(causes["intervention"] == scenario) & (causes["signal"] == signal)]
             colours = ["#e45756" if a else "#9d9d9d" for a in t["acted_on"]]
-            weight = -t["weight"] if signal == "complaints" else t["weight"]
+            weight = t["weight"]
             axes[i, j].barh(t["where"].str.replace("_", " "), weight, color=colours)
             axes[i, j].axvline(0, color="black", lw=0.8)
             axes[i, j].invert_yaxis()
