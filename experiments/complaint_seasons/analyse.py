@@ -32,24 +32,27 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 WINTER_SPRING = [12, 1, 2, 3, 4]  # December to April
 
 
-def by_month(sweep: Path) -> pd.DataFrame:
-    """One row per hospital, month and replication: the KPIs the study reads."""
-    rows = []
+def by_month(sweep: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per hospital, month and replication: the KPIs the study reads; every
+    realised complaint, with its hospital and month)."""
+    rows, complaints = [], []
     for job in find_jobs(sweep):
         if job.status != COMPLETE:
             continue
-        kpis = job.kpis()
-        kpis["hospital"] = job.value("hospital")
-        kpis["month"] = int(str(job.value("run.start_date"))[5:7])
-        complaints = pd.read_parquet(job.directory / "complaints.parquet")
-        by_rep = complaints.groupby("replication")
-        kpis["resolved_within_5_days"] = kpis["replication"].map(
-            by_rep["resolution_days"].apply(lambda d: float((d <= 5).mean()))
-        )
-        rows.append(kpis)
+        where = {"hospital": job.value("hospital"), "month": int(str(job.value("run.start_date"))[5:7])}
+        rows.append(job.kpis().assign(**where))
+        complaints.append(pd.read_parquet(job.directory / "complaints.parquet").assign(**where))
     if not rows:
         raise SystemExit(f"no complete job in {sweep}: run experiments/complaint_seasons/run.sh")
-    return pd.concat(rows, ignore_index=True)
+    return pd.concat(rows, ignore_index=True), pd.concat(complaints, ignore_index=True)
+
+
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float, float]:
+    """Share and its 95% Wilson interval (complaints pooled over months and replications)."""
+    p = successes / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return p, centre - half, centre + half
 
 
 def interval(values) -> tuple[float, float, float]:
@@ -95,26 +98,29 @@ def women(hospital: str) -> dict:
     visits = result.visits[result.visits["outcome"] != "no_show"]
     complaints = result.complaints.merge(visits[["replication", "visit_id", "female"]], on=["replication", "visit_id"])
     p = visits["complaint_probability"]
+    share, low, high = wilson(int(complaints["female"].sum()), len(complaints))
     return {
         "women_share_of_visits": float(visits["female"].mean()),
-        "women_share_of_complaints": float(complaints["female"].mean()),
+        "women_share_of_complaints": share,
+        "women_share_of_complaints_ci_low": low,
+        "women_share_of_complaints_ci_high": high,
         "complaints_in_sample": len(complaints),
         "women_share_of_expected_complaints": float(p[visits["female"]].sum() / p.sum()),
     }
 
 
-def findings(data: pd.DataFrame) -> pd.DataFrame:
+def findings(data: pd.DataFrame, complaints: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for hospital in HOSPITALS:
         g = data[data["hospital"] == hospital]
-        row = {"hospital": hospital}
-        for name, kpi in (
-            ("onsite_share", "complaints_onsite_share"),
-            ("within_5_working_days_share", "complaints_within_target_share"),
-            ("resolved_within_5_days_share", "resolved_within_5_days"),
+        c = complaints[complaints["hospital"] == hospital]
+        row = {"hospital": hospital, "complaints": len(c)}
+        for name, made in (
+            ("onsite_share", c["channel"] == "onsite"),
+            ("within_5_working_days_share", c["within_target"]),
+            ("resolved_within_5_days_share", c["resolution_days"] <= 5),
         ):
-            per_rep = g.groupby("replication")[kpi].mean()  # the year of each replication, months equal
-            row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = interval(per_rep)
+            row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"] = wilson(int(made.sum()), len(c))
         row["winter_spring_ratio"], row["winter_spring_ratio_ci_low"], row["winter_spring_ratio_ci_high"] = (
             winter_spring_ratio(data, hospital)
         )
@@ -159,9 +165,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--into", type=Path, default=None, help="where to write the figure and tables")
     args = parser.parse_args(argv)
     into = args.into or args.sweep
-    data = by_month(args.sweep)
+    data, complaints = by_month(args.sweep)
     table = monthly_table(data)
-    found = findings(data)
+    found = findings(data, complaints)
     table.to_csv(into / "by_month.csv", index=False, float_format="%.4g")
     found.to_csv(into / "wang_findings.csv", index=False, float_format="%.4g")
     figure(table, into / "complaints_by_month.png")
