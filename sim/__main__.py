@@ -1,5 +1,6 @@
 """``python -m sim [overrides]``: run a configured scenario, print its KPIs and write
-its files and report into Hydra's run directory (``results/runs/<timestamp>/`` by
+its files and report into Hydra's run directory (``--help``: what can be chosen,
+``sim.reporting.help_screen``) (``results/runs/<timestamp>/`` by
 default). ``python -m sim -m …`` sweeps: each job writes into
 ``results/sweeps/<timestamp>/<job>/``, complete jobs are skipped when the sweep is
 run again into the same directory, and a failed job does not stop the others
@@ -31,7 +32,7 @@ from sim.config.compose import (
     describe_error,
     to_typed,
 )
-from sim.reporting.result import simulate
+from sim.reporting import help_screen
 from sim.runs import sweep_jobs as sweep
 from sim.runs.sweep_launch import jobs_fail_alone
 from sim.schema import Config
@@ -40,7 +41,10 @@ EXIT_BAD_CONFIG = 2
 
 
 def execute(typed: Config, out: Path, overrides: list[str]) -> None:
-    """Simulate, write the run files and report into ``out``, print the KPI table."""
+    """Simulate, write the run files and report into ``out``, print the KPI table and
+    any overload warnings."""
+    from sim.reporting.result import simulate  # here: --help needs none of it
+
     result = simulate(typed, overrides=overrides, directory=out)
     result.save(out, figures=typed.output.figures, save_visits=typed.output.save_visits)
     if typed.output.report:
@@ -53,14 +57,25 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
         interventions = ", ".join(typed.interventions) or "none"
         print(
             f"{typed.hospital.name} | interventions: {interventions} | {result.config.run.replications} "
-            f"replication(s) x {typed.run.days} day(s) from {typed.run.start_date}"
+            f"replication(s) x {typed.run.days} day(s) from {typed.run.start_date}\n"
         )
-        print(kpi_table(result.summary))
+        print(kpi_table(result.summary, typed.output.precision_warning, result.config.run.replications))
     rule = result.provenance.get("replications_rule")
     if rule is not None:
         from sim.analysis.precision import describe
 
         print(describe(rule), file=sys.stdout if rule["reached"] else sys.stderr)
+    _print_overload_warnings(result)
+
+
+def _print_overload_warnings(result) -> None:
+    from sim.analysis.overload import overload_warnings
+
+    warnings = overload_warnings(result.summary, result.stations, result.config.hospital)
+    if warnings:
+        print(f"\nOverload warnings ({len(warnings)}):", file=sys.stderr)
+        for warning in warnings:
+            print(f"  - {warning.text()}", file=sys.stderr)
 
 
 # an absolute path: Hydra reads a relative one against the calling file only when this
@@ -153,6 +168,13 @@ def _startup_problem(error: Exception) -> str | None:
 def main() -> None:
     global _task_started
     _task_started = False
+    if help_screen.wants_help(sys.argv[1:]):  # ours, before Hydra's generic help and config dump
+        try:
+            sys.stdout.write(help_screen.help_text())
+            sys.stdout.flush()
+        except BrokenPipeError:  # python -m sim --help | head
+            _stdout_closed()
+        return
     typed_argv = list(sys.argv)  # as the user typed it: the command to resume with
     sys.argv[1:] = command_line_overrides(sys.argv[1:])
     wants_tracebacks = "HYDRA_FULL_ERROR" in os.environ
@@ -160,6 +182,9 @@ def main() -> None:
     try:
         with jobs_fail_alone():  # a sweep's job whose config cannot be composed fails alone
             run()
+    except BrokenPipeError:  # the output was piped into a reader that stopped (| head)
+        _stdout_closed()
+        raise SystemExit(1) from None
     except KeyboardInterrupt:  # Ctrl-C: one line saying what to do, not a traceback
         print(sweep.interrupted(typed_argv), file=sys.stderr)
         raise SystemExit(sweep.EXIT_INTERRUPTED) from None
@@ -168,6 +193,12 @@ def main() -> None:
         if problem is None:
             raise
         refuse(ConfigError([problem]))
+
+
+def _stdout_closed() -> None:
+    """Nothing more can be written: point stdout at /dev/null so that Python's own flush
+    at exit does not fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -431,6 +431,11 @@ class BookingConfig:
     walk_in_mobile_payment_share: float = setting(
         0.0, help="share of walk-ins who pay on their phone and skip the cashier", ge=0, le=1
     )
+    # SMS reminders (intervention visit_reminders): no-show risk ratio 0.77 (95% CI
+    # 0.71-0.84), meta-analysis of 12 trials (Tang); 1 = no reminders
+    reminder_no_show_risk_ratio: float = setting(
+        1.0, help="every booking's no-show probability is multiplied by this (SMS reminders; 1: none)", ge=0, le=1
+    )
 
 
 @dataclass
@@ -467,6 +472,11 @@ class HospitalConfig:
     )
     survey: SurveyConfig = setting(help="the post-visit SERVQUAL survey", factory=lambda: SurveyConfig())
     season: SeasonConfig = setting(help="departments' seasonal demand and holidays", factory=lambda: SeasonConfig())
+    # patients over time (sim.patients_over_time): identity, return visits, loyalty, charges
+    population: PopulationConfig = setting(
+        help="patients over time: identity, return visits, loyalty", factory=lambda: PopulationConfig()
+    )
+    charges: ChargesConfig = setting(help="what each visit costs the patient", factory=lambda: ChargesConfig())
 
 
 # -- the run --------------------------------------------------------------------------
@@ -506,6 +516,14 @@ class OutputConfig:
     progress: bool = setting(True, help="show progress while running")
     print_kpis: bool = setting(True, help="print the KPI table")
     report: bool = setting(True, help="write report.html, a single file a planner can open, with the run files")
+    # 10%: an interval wider than a tenth of the mean either way hardly ranks scenarios
+    # (estimate; Law's and Robinson's examples aim at 5-10%)
+    precision_warning: float = setting(
+        0.10,
+        help="flag KPIs whose 95% interval half-width exceeds this share of the mean (in the KPI table and report)",
+        gt=0,
+        allow_inf=True,
+    )
     # memory stays flat however long the run
     stream: bool = setting(
         False,
@@ -532,7 +550,8 @@ class CompareConfig:
     """How runs are compared. `baseline` picks the comparator among a sweep's jobs:
     the job whose values of these keys are as given and whose other swept values are
     the same. `headline_kpis` (names or fnmatch patterns; missing ones are skipped)
-    are drawn in the figures and shown first in the reports."""
+    are shown first in the reports and summarised at their top; a sweep's figures draw
+    `figure_kpis`, or when it is empty the KPIs that vary across the sweep."""
 
     baseline: list[str] = setting(
         help="key=value pairs of the sweep job the others are compared with", factory=lambda: ["intervention=none"]
@@ -545,6 +564,11 @@ class CompareConfig:
             "doctor_overtime_per_day_min",
             "*complaints_per_1000_visits*",
         ],
+    )
+    figure_kpis: list[str] = setting(
+        help="KPIs (names or fnmatch patterns) a sweep's figures draw (empty: the headline KPIs that vary across "
+        "the sweep, then the others that vary most)",
+        factory=list,
     )
 
 
@@ -1021,8 +1045,8 @@ class SurveyConfig:
     )  # estimate
     item_sd: float = setting(0.45, help="sd of one item's noise around the respondent's latent score", ge=0)  # estimate
     effects: SurveyEffectsConfig = setting(help="what the visit lived through", factory=SurveyEffectsConfig)
-    # Without patient charges in the visit table (sim.service_quality.survey reads a
-    # `charge` column when present), every visit is charged charge_cny.
+    # Without patient charges in the visit table (hospital.charges.enabled: the survey
+    # reads charge_total when present), every visit is charged charge_cny.
     charge_cny: float = setting(300.0, help="charge of a visit when the visit table has none (CNY)", gt=0)  # estimate
     expected_charge_cny: float = setting(300.0, help="charge patients expect for a visit (CNY)", gt=0)  # estimate
     # estimates: overall satisfaction = base + per_point x mean gap (perception - expectation) + noise
@@ -1059,3 +1083,124 @@ class SeasonConfig:
         ge=0,
     )
     holidays: list[HolidayPeriod] = setting(help="periods with doctors on leave and demand changed", factory=list)
+
+
+# ---------------------------------------------------------------------------------
+# Patients over time (sim.patients_over_time): who each patient is, when they come back,
+# whether they choose this hospital again, and what their visits cost. Every feature is
+# off by default. Sources are in ../shared/reference/parameters.md ("Loyalty, reminders
+# and CRM segments"); "estimate" marks a judgement where nothing was found.
+
+
+@dataclass
+class ReturnVisitsConfig:
+    """First visits plus follow-ups. Chronic patients come back on a schedule set by
+    their condition (department); acute patients sometimes come back for a review on
+    another day and later for a new episode of illness; a patient whose results came
+    back after the doctor had gone home (review_deferred) comes back the next open day.
+    Follow-ups are booked at the visit, with the same doctor when they have a slot."""
+
+    enabled: bool = setting(False, help="patients come back: chronic follow-ups, reviews, new episodes")
+    new_patient_share: float = setting(
+        1.0,
+        help="with return visits on, patients new to the hospital make this share of arrivals.daily_volume",
+        gt=0,
+        le=1,
+    )
+    start_in_steady_state: bool = setting(
+        True, help="the hospital already has the patients it would have in the long run (false: it opens today)"
+    )
+    chronic_share: dict[str, float] = setting(
+        help="probability a new patient of each department has a chronic condition (not listed: 0)",
+        factory=dict,
+        ge=0,
+        le=1,
+    )
+    chronic_interval_days: dict[str, int] = setting(
+        help="days between a chronic patient's follow-ups, by department (not listed: default_interval_days)",
+        factory=dict,
+        ge=1,
+    )
+    default_interval_days: int = setting(28, help="days between chronic follow-ups where not listed", ge=1)
+    review_probability: float = setting(
+        0.3, help="probability an acute patient is booked for a review on another day", ge=0, le=1
+    )
+    review_after_days: Distribution = setting(
+        help="days from an acute visit to its review (rounded up to whole days, at least 1)",
+        factory=lambda: Distribution(kind=DistributionKind.triangular, low=2.0, mode=7.0, high=14.0),
+    )
+    episodes_per_year: float = setting(
+        1.0, help="new episodes of illness per year of an acute patient (each a chance to come back)", gt=0
+    )
+
+
+@dataclass
+class LoyaltyConfig:
+    """Whether a patient chooses this hospital the next time they need care.
+
+    logit P(return) = logit(base probability of the kind of visit) + what the last
+    visit left behind, against a typical visit (the reference): ln(wait odds ratio) x
+    (perceived minutes beyond tolerance - reference) + ln(communication odds ratio) x
+    (communication quality - reference; SD units, 0 = an average doctor unhurried) + if they complained: ln(complaint odds ratio), plus the
+    recovery odds ratios that apply by the time they decide (resolved within target,
+    upheld, a follow-up call). With loyalty off every patient returns with the base
+    probability. A patient who chooses another hospital is lost for good."""
+
+    enabled: bool = setting(False, help="the last visit's waits, communication and complaint change who returns")
+    chronic_return: float = setting(
+        0.95, help="base probability a chronic patient keeps their next follow-up here", ge=0, le=1
+    )
+    review_return: float = setting(0.9, help="base probability an acute patient comes back for the review", ge=0, le=1)
+    episode_return: float = setting(
+        0.4, help="base probability a former patient chooses this hospital for a new episode", ge=0, lt=1
+    )
+    wait_odds_ratio_per_min: float = setting(
+        0.98, help="odds ratio of returning per perceived minute of wait beyond tolerance", gt=0, le=1
+    )
+    communication_odds_ratio_per_sd: float = setting(
+        1.2, help="odds ratio of returning per SD of communication quality above an average doctor's", ge=1
+    )
+    reference_excess_wait_min: float = setting(
+        0.0, help="perceived minutes beyond tolerance of the typical visit the base probabilities follow", ge=0
+    )
+    reference_quality: float = setting(0.0, help="communication quality (SD) of the typical visit the base follows")
+    complaint_odds_ratio: float = setting(0.3, help="odds ratio of returning after making a complaint", gt=0, le=1)
+    within_target_odds_ratio: float = setting(
+        1.5, help="complainants: odds ratio once the complaint was resolved within target", ge=1
+    )
+    upheld_odds_ratio: float = setting(1.5, help="complainants: odds ratio once the complaint was upheld", ge=1)
+    follow_up_calls: bool = setting(False, help="the hospital calls every complainant after the complaint")
+    follow_up_within_days: float = setting(3.0, help="days from receiving a complaint to the follow-up call", ge=0)
+    follow_up_odds_ratio: float = setting(2.0, help="complainants: odds ratio once they had the follow-up call", ge=1)
+
+
+@dataclass
+class PopulationConfig:
+    """A catchment population: every visit belongs to a patient with a stable id and
+    attributes, the same patient in every scenario (common random numbers)."""
+
+    enabled: bool = setting(False, help="every visit belongs to a patient (patient_id); patients.parquet is written")
+    returns: ReturnVisitsConfig = setting(help="return visits", factory=ReturnVisitsConfig)
+    loyalty: LoyaltyConfig = setting(help="whether patients choose this hospital again", factory=LoyaltyConfig)
+
+
+@dataclass
+class ChargesConfig:
+    """What a visit costs (CNY): registration and consultation fees, each examination,
+    and the drugs of a prescription collected (lognormal by department). Adds the
+    columns charge_total and charge_drugs to the visits."""
+
+    enabled: bool = setting(False, help="charge each visit (columns charge_total, charge_drugs)")
+    registration_fee: float = setting(10.0, help="registration fee of a visit (CNY)", ge=0)
+    consultation_fee: dict[str, float] = setting(
+        help="consultation fee by department (CNY; not listed: default_consultation_fee)", factory=dict, ge=0
+    )
+    default_consultation_fee: float = setting(25.0, help="consultation fee where not listed (CNY)", ge=0)
+    exam_fee: dict[str, float] = setting(help="fee of each examination (CNY), by exam name", factory=dict, ge=0)
+    drug_median: dict[str, float] = setting(
+        help="median cost of a prescription's drugs by department (CNY; not listed: default_drug_median)",
+        factory=dict,
+        ge=0,
+    )
+    default_drug_median: float = setting(100.0, help="median cost of a prescription's drugs where not listed", ge=0)
+    drug_sigma: float = setting(0.9, help="spread of drug costs: sd of the logarithm", ge=0)

@@ -107,3 +107,53 @@ def differences(
             for name in names
         ]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def relative_change(baseline, scenario, paired: bool = True, confidence: float = 0.95) -> dict:
+    """Scenario mean / baseline mean − 1 and its interval by Fieller's theorem: the
+    ratios ρ for which the t-test of "scenario − ρ × baseline has mean zero" does not
+    reject. At ρ = 1 that test is the difference's test (``paired_difference``, or
+    Welch's for independent runs, whose degrees of freedom it keeps), so the change is
+    significant exactly when the difference is, and unlike the difference's interval
+    over the baseline mean the interval counts the baseline's own uncertainty. NaN
+    when the baseline mean is not itself clearly away from zero (the interval would be
+    unbounded)."""
+    baseline, scenario = np.asarray(baseline, dtype=float), np.asarray(scenario, dtype=float)
+    if paired:
+        keep = ~(np.isnan(baseline) | np.isnan(scenario))
+        baseline, scenario = baseline[keep], scenario[keep]
+        difference = paired_difference(baseline, scenario, confidence)
+    else:
+        baseline, scenario = baseline[~np.isnan(baseline)], scenario[~np.isnan(scenario)]
+        difference = independent_difference(baseline, scenario, confidence)
+    n_b, n_s = len(baseline), len(scenario)
+    if not n_b or not n_s or baseline.mean() == 0:
+        return {"relative": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+    m_b, m_s = float(baseline.mean()), float(scenario.mean())
+    out = {"relative": m_s / m_b - 1, "ci_low": math.nan, "ci_high": math.nan}
+    if min(n_b, n_s) < 2:
+        return out
+    v_bb, v_ss = baseline.var(ddof=1) / n_b, scenario.var(ddof=1) / n_s
+    v_sb = float(np.cov(scenario, baseline, ddof=1)[0, 1]) / n_s if paired else 0.0
+    # the degrees of freedom of the difference's test (Welch's at ratio 1 when independent)
+    dof = n_s - 1 if paired else _welch_dof(v_bb, v_ss, n_b, n_s)
+    t2 = float(t_quantile(0.5 + confidence / 2, dof)) ** 2
+    # (m_s - r m_b)^2 <= t^2 (v_ss - 2 r v_sb + r^2 v_bb): a r^2 + b r + c <= 0
+    a = m_b**2 - t2 * v_bb
+    b = -2 * (m_s * m_b - t2 * v_sb)
+    c = m_s**2 - t2 * v_ss
+    discriminant = b * b - 4 * a * c
+    if a <= 0 or discriminant < 0:  # the baseline mean is not clearly away from zero
+        return out
+    root = math.sqrt(discriminant)
+    low, high = sorted(((-b - root) / (2 * a), (-b + root) / (2 * a)))
+    if difference["difference_ci_low"] == difference["difference_ci_high"]:  # no spread: exact
+        low = high = m_s / m_b
+    out.update(ci_low=low - 1, ci_high=high - 1)
+    return out
+
+
+def _welch_dof(v_b: float, v_s: float, n_b: int, n_s: int) -> float:
+    if v_b + v_s == 0:
+        return n_b + n_s - 2
+    return (v_b + v_s) ** 2 / (v_b**2 / (n_b - 1) + v_s**2 / (n_s - 1))

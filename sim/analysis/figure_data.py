@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.analysis.timelines import StationTimelines
 from sim.clock import MINUTES_PER_DAY
 from sim.engine.records import NO_SHOW
 
@@ -39,6 +40,9 @@ class FigureData:
     came_by_month: np.ndarray = None
     # replication -> (visits, expected complaints, realised complaints) per doctor id
     per_doctor: dict[int, np.ndarray] = field(default_factory=dict)
+    # station timelines, added up day by day when a run does not keep its visits
+    # (output.stream); a run that keeps them computes them from its visit table
+    timelines: StationTimelines | None = None
 
     def __post_init__(self):
         d = len(self.departments)
@@ -79,6 +83,8 @@ class FigureData:
             table[0] += np.bincount(doctor, minlength=self.doctors)
             table[1] += np.bincount(doctor, weights=v["complaint_probability"][mine], minlength=self.doctors)
             table[2] += np.bincount(doctor, weights=v["complaint"][mine], minlength=self.doctors)
+        if self.timelines is not None:
+            self.timelines.add(v)
 
     def merge(self, other: FigureData) -> None:
         self.rows += other.rows
@@ -94,6 +100,8 @@ class FigureData:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for replication, table in other.per_doctor.items():
             self.per_doctor[replication] = self.per_doctor.get(replication, 0) + table
+        if self.timelines is not None and other.timelines is not None:
+            self.timelines.merge(other.timelines)
 
     def doctor_totals(self, row: int) -> np.ndarray:
         """Expected (row 1) or realised (row 2) complaints of each doctor who saw a

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sim.analysis.kpis import GROUPS, OPTIONAL_GROUPS, Family, Kpi
+from sim.analysis.kpis import GROUPS, OPTIONAL_SWITCHES, Family, Kpi
 
 INTRODUCTION = """\
 # KPIs
@@ -17,7 +17,9 @@ Every run reports these KPIs per replication (`kpis.csv`, one row per replicatio
 summarises each across replications (`summary.json`: mean and 95% interval). Visits
 arriving in a warm-up are left out; bookings not kept count only in the appointment
 KPIs. *Better* says which direction is an improvement (*none*: neither, it depends);
-*bounds* are the values the KPI can take.
+*bounds* are the values the KPI can take, and its 95% interval stays within them
+(see [Intervals and precision](../background/intervals.md)). The labels and units are
+what the printed table, the reports, the figures and `comparison.csv`/`.xlsx` show.
 """
 
 
@@ -45,10 +47,10 @@ def _row(kpi: Kpi, name: str, words: dict[str, str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def _group(title: str, entries, when: str = "") -> list[str]:
+def _group(title: str, entries) -> list[str]:
     lines = [f"## {title}", ""]
-    if when:
-        lines += [f"Reported only when `{when}` is true.", ""]
+    if title in OPTIONAL_SWITCHES:
+        lines += [f"Only in runs with `{OPTIONAL_SWITCHES[title]}=true`.", ""]
     lines += ["| KPI | label | unit | better | bounds | meaning |", "|---|---|---|---|---|---|"]
     notes = []
     for entry in entries:
@@ -66,8 +68,6 @@ def markdown() -> str:
     lines = [INTRODUCTION]
     for title, entries in GROUPS.items():
         lines += _group(title, entries)
-    for title, when, entries in OPTIONAL_GROUPS.values():
-        lines += _group(title, entries, when)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 from sim.analysis.percentiles import KeptWaits, WaitHistogram
+from sim.analysis.stations import DOCTORS_PREFIX, Station
 from sim.clock import MINUTES_PER_DAY
 from sim.complaints import hcat
 from sim.engine.records import (
@@ -119,14 +120,26 @@ class KpiTotals:
     once, or day by day), then ``finish`` with the complaint office's table.
 
     ``exact_percentile``: keep every wait for the doctor (exact 90th percentile) or
-    only a histogram of them (bounded memory)."""
+    only a histogram of them (bounded memory). ``stations`` (``sim.analysis.stations``)
+    and the hospital's ``warmup_min``: for each station's utilisation."""
 
     def __init__(
-        self, stages: list[str], doctors: int, exact_percentile: bool = True, features: frozenset[str] = frozenset()
+        self,
+        stages: list[str],
+        doctors: int,
+        exact_percentile: bool = True,
+        stations: list[Station] | tuple[Station, ...] = (),
+        warmup_min: float = 0.0,
+        features: frozenset[str] = frozenset(),
     ):
         self.stages = stages
         self.doctors = doctors
         self.features = frozenset(features)
+        self.stations = list(stations)
+        self.station_names = [station.name for station in self.stations]
+        self.warmup_min = warmup_min
+        self.station_busy_sum = dict.fromkeys(self.station_names, 0.0)  # server-minutes serving counted visits
+        self.station_available_sum = dict.fromkeys(self.station_names, 0.0)  # server-minutes at work
         self.totals: dict[str, float] = dict.fromkeys(TOTALS, 0)
         for feature in self.features:
             self.totals.update(dict.fromkeys(OPTIONAL_TOTALS[feature], 0))
@@ -148,6 +161,9 @@ class KpiTotals:
         self.complaints_per_doctor = np.zeros(doctors, dtype=np.int64)
         self.expected_by_category = np.zeros(len(hcat.CATEGORIES))
         self.resolution_median_days = NAN
+        # totals of the patients over time (sim.patients_over_time), when switched on
+        self.over_time: dict[str, float] | None = None
+        self.charges_on = False
 
     def __getitem__(self, name: str) -> float:
         return self.totals[name]
@@ -159,6 +175,7 @@ class KpiTotals:
         self._visits(visits, keep)
         self._appointments(visits)
         self._sessions(sessions)
+        self._stations(visits, sessions, keep)
         self._complaint_inputs(visits, keep, complaint_visit_ids)
         if INFORMATION_GAPS in self.features:
             self._information_gaps(visits, keep)
@@ -279,6 +296,35 @@ class KpiTotals:
             last_leave_clock_sum=float((last_leave - days * MINUTES_PER_DAY).sum()),
         )
 
+    def _stations(self, v: dict[str, np.ndarray], sessions: dict[str, np.ndarray], keep: np.ndarray) -> None:
+        """Busy and available server-minutes of each station. Doctors: busy time within
+        their sessions and session time (as ``doctor_utilisation``, by department).
+        Other stations: service time of the visits that count, and the servers times
+        each day's working span, from opening (or the end of a warm-up) until the
+        station's last service of the day ended."""
+        days, first_rows = _day_blocks(v["day"])
+        for station in self.stations:
+            if station.is_doctors:
+                mine = sessions["department"] == station.name.removeprefix(DOCTORS_PREFIX)
+                self.station_busy_sum[station.name] += float(sessions["busy_in_session"][mine].sum())
+                self.station_available_sum[station.name] += float((sessions["end"] - sessions["start"])[mine].sum())
+                continue
+            selected = station.selected(v)
+            counted_here = keep if selected is None else keep & selected
+            last_end = np.full(len(days), np.nan)
+            for stage in station.stages:
+                start, end = v[f"{stage}_start"], v[f"{stage}_end"]
+                served = counted_here & ~np.isnan(start)
+                self.station_busy_sum[station.name] += float(
+                    np.subtract(end, start, where=served, out=np.zeros(len(end))).sum()
+                )
+                if len(days):
+                    ends = end if selected is None else np.where(selected, end, np.nan)
+                    last_end = np.fmax(last_end, np.fmax.reduceat(ends, first_rows))
+            opened = days * MINUTES_PER_DAY + max(station.opens_min, self.warmup_min)
+            span = np.clip(last_end - opened, 0.0, None)  # NaN: nobody served there that day
+            self.station_available_sum[station.name] += station.servers * float(np.nansum(span))
+
     def _complaint_inputs(self, v: dict[str, np.ndarray], keep: np.ndarray, complaint_visit_ids: np.ndarray) -> None:
         p = v["complaint_probability"]
         self._add(expected_complaints_sum=float(p[keep].sum()))
@@ -319,6 +365,16 @@ class KpiTotals:
             disputes=int(escalated.sum()),
             disputes_third_party=int((complaints["dispute_route"][escalated] == 1).sum()),
         )
+
+
+def _day_blocks(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(days, first row of each) of visit columns whose rows come day by day, as a
+    replication's do (refused otherwise)."""
+    first_rows = np.flatnonzero(np.concatenate([[True], day[1:] != day[:-1]])) if len(day) else np.zeros(0, np.int64)
+    days = day[first_rows].astype(float)
+    if len(np.unique(days)) != len(days):
+        raise ValueError("visit columns must come day by day (each day's rows together)")
+    return days, first_rows
 
 
 def _present(values: np.ndarray) -> np.ndarray:

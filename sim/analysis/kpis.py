@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
 
-from sim.analysis.kpi_totals import DISPUTES, FEATURES, INFORMATION_GAPS, SURVEY, KpiTotals
+from sim.analysis.kpi_totals import DISPUTES, INFORMATION_GAPS, SURVEY, KpiTotals
+from sim.analysis.stations import station_words
 from sim.complaints import hcat
 from sim.complaints.concentration import TOP_SHARE, top_share
 from sim.schema import GAP_STAGES, SERVQUAL_DIMENSIONS
@@ -72,17 +73,19 @@ class Kpi:
 
 @dataclass(frozen=True)
 class Family:
-    """KPIs defined once for every key of a list: the stages a hospital has, the HCAT
-    domains or categories. Expanded key by key, each key's members in order."""
+    """KPIs defined once for every key of a list: the stages a hospital has, its
+    stations, the HCAT domains or categories. Expanded key by key, each key's members
+    in order."""
 
     placeholder: str  # "stage"
-    keys: Callable[[Sequence[str]], Sequence[str]]  # the keys, given the hospital's stages
+    keys: Callable[[Sequence[str]], Sequence[str]]  # the keys, given the hospital's stages (or stations)
     key_words: Callable[[str], str]  # a key in plain words
     described: str  # what the keys are, for the reference page
     members: tuple[Kpi, ...]
+    over: str = "stages"  # what ``keys`` is given: the hospital's "stages" or its "stations"
 
-    def expand(self, stages: Sequence[str]) -> Iterator[Kpi]:
-        for key in self.keys(stages):
+    def expand(self, stages: Sequence[str], stations: Sequence[str] = ()) -> Iterator[Kpi]:
+        for key in self.keys(stations if self.over == "stations" else stages):
             for member in self.members:
                 yield self._concrete(member, key)
 
@@ -219,6 +222,29 @@ CATEGORIES = Family(
             lambda t, c: _per_1000_visits(t.expected_by_category[hcat.category_index(c)], t),
         ),
     ),
+)
+
+STATIONS = Family(
+    "station",
+    keys=lambda stations: stations,
+    key_words=station_words,
+    described=(
+        "each station of the hospital (`sim.analysis.stations`): `registration_windows`, `registration_kiosks` "
+        "(when there are kiosks), `doctors_<department>` for each department, `cashier`, each exam, `pharmacy`"
+    ),
+    members=(
+        Kpi(
+            "{station}_utilisation",
+            "Utilisation, {station}",
+            "share",
+            "busy server time ÷ server time at work of the {station}: for doctors within their sessions; for "
+            "other stations from opening until the day's last service there ended",
+            Better.NONE,
+            SHARE,
+            lambda t, station: ratio(t.station_busy_sum[station], t.station_available_sum[station]),
+        ),
+    ),
+    over="stations",
 )
 
 TOP = f"{TOP_SHARE:.0%}"
@@ -469,6 +495,7 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
             _share("overtime_sum", "sessions"),
         ),
     ),
+    "Stations": (STATIONS,),
     "Complaints": (
         Kpi(
             "complaints_per_1000_visits",
@@ -621,7 +648,7 @@ SERVQUAL = Family(
 )
 
 # feature -> (group title, when it is reported, entries)
-OPTIONAL_GROUPS: dict[str, tuple[str, str, tuple[Kpi | Family, ...]]] = {
+SERVICE_QUALITY_GROUPS: dict[str, tuple[str, str, tuple[Kpi | Family, ...]]] = {
     INFORMATION_GAPS: (
         "Information gaps",
         "hospital.information.enabled",
@@ -772,51 +799,134 @@ OPTIONAL_GROUPS: dict[str, tuple[str, str, tuple[Kpi | Family, ...]]] = {
 }
 
 
-def catalogue(stages: Sequence[str], features: Iterable[str] = ()) -> list[Kpi]:
+def _over_time(name: str) -> Value:
+    return lambda t: float(t.over_time[name])
+
+
+def _over_time_share(part: str, whole: str) -> Value:
+    return lambda t: ratio(t.over_time[part], t.over_time[whole])
+
+
+# Patients over time (sim.patients_over_time): present only in runs that switch them on
+GROUPS["Patients over time"] = (
+    Kpi(
+        "new_patients_per_day",
+        "New patients per day",
+        "patients per day",
+        "patients coming for the first time, per simulated day",
+        Better.NONE,
+        NON_NEGATIVE,
+        lambda t: ratio(t.over_time["new_patients"], t.over_time["days"]),
+    ),
+    Kpi(
+        "return_visit_share",
+        "Visits by returning patients",
+        "share",
+        "share of visits made by patients who had been before (follow-ups, reviews, new episodes)",
+        Better.NONE,
+        SHARE,
+        lambda t: ratio(t.over_time["return_visits"], t["visits"]),
+    ),
+    Kpi(
+        "patient_retention_share",
+        "Patients who came back",
+        "share",
+        "share of the patients due for care again (a follow-up, a review, a new episode) who chose this hospital",
+        Better.HIGHER,
+        SHARE,
+        _over_time_share("returned", "decisions"),
+    ),
+    Kpi(
+        "patients_lost",
+        "Patients lost",
+        "patients",
+        "patients who, due for care again, chose another hospital (lost for good)",
+        Better.LOWER,
+        NON_NEGATIVE,
+        _over_time("lost"),
+    ),
+)
+GROUPS["Charges"] = (
+    Kpi(
+        "charge_per_visit_mean_cny",
+        "Mean charge per visit",
+        "CNY",
+        "mean of what a visit costs: registration, consultation, examinations and drugs",
+        Better.NONE,
+        NON_NEGATIVE,
+        _over_time_share("charges_sum", "charged_visits"),
+    ),
+    Kpi(
+        "drug_share_of_charges",
+        "Drugs' share of charges",
+        "share",
+        "drugs' share of all charges",
+        Better.NONE,
+        SHARE,
+        _over_time_share("drug_charges_sum", "charges_sum"),
+    ),
+)
+# groups a replication has only when a feature is on: title -> whether its totals have it
+OPTIONAL_GROUPS: dict[str, Callable[[KpiTotals], bool]] = {
+    "Patients over time": lambda t: t.over_time is not None and bool(t.over_time["identity"]),
+    "Charges": lambda t: t.charges_on,
+}
+OPTIONAL_SWITCHES = {"Patients over time": "hospital.population.enabled", "Charges": "hospital.charges.enabled"}
+
+
+# service quality beyond complaints (sim.service_quality, sim.demand.information):
+# feature -> (group title, the setting that switches it on, entries)
+for _feature, (_title, _switch, _entries) in SERVICE_QUALITY_GROUPS.items():
+    GROUPS[_title] = _entries
+    OPTIONAL_GROUPS[_title] = lambda t, feature=_feature: feature in t.features
+    OPTIONAL_SWITCHES[_title] = _switch
+TITLES = {feature: title for feature, (title, _switch, _entries) in SERVICE_QUALITY_GROUPS.items()}
+
+
+def catalogue(
+    stages: Sequence[str],
+    stations: Sequence[str] = (),
+    totals: KpiTotals | None = None,
+    optional: Sequence[str] = (),
+) -> list[Kpi]:
     """The KPIs of a hospital with these stages (``sim.engine.records.stage_names``) and
-    optional parts switched on (``features``: ``sim.analysis.kpi_totals.features_of``),
-    in the order of the KPI table, families expanded."""
+    stations (names, ``sim.analysis.stations``), in the order of the KPI table, families
+    expanded. Optional groups (``OPTIONAL_GROUPS``) are in when named in ``optional`` or,
+    given a replication's ``totals``, when it had them."""
     out = []
-    for group, entries in _groups(features):
+    for group, entries in GROUPS.items():
+        if group in OPTIONAL_GROUPS and group not in optional:
+            if totals is None or not OPTIONAL_GROUPS[group](totals):
+                continue
         for entry in entries:
-            kpis = entry.expand(stages) if isinstance(entry, Family) else [entry]
+            kpis = entry.expand(stages, stations) if isinstance(entry, Family) else [entry]
             out.extend(replace(kpi, group=group) for kpi in kpis)
     return out
 
 
-def _groups(features: Iterable[str] = FEATURES) -> Iterator[tuple[str, tuple[Kpi | Family, ...]]]:
-    """(title, entries) of the groups of a run: every fixed group, then the optional
-    groups of the features switched on (all of them by default)."""
-    yield from GROUPS.items()
-    on = set(features)
-    for feature, (title, _when, entries) in OPTIONAL_GROUPS.items():
-        if feature in on:
-            yield title, entries
-
-
-def names(stages: Sequence[str], features: Iterable[str] = ()) -> list[str]:
-    """The KPI names of a hospital with these stages (and optional parts), in table order."""
-    return [kpi.name for kpi in catalogue(stages, features)]
+def names(stages: Sequence[str], stations: Sequence[str] = (), optional: Sequence[str] = ()) -> list[str]:
+    """The KPI names of a hospital with these stages and stations (and these optional
+    groups), in table order."""
+    return [kpi.name for kpi in catalogue(stages, stations, optional=optional)]
 
 
 def values(totals: KpiTotals) -> dict[str, float]:
     """Every KPI of a replication from its finished totals, in table order."""
-    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages, totals.features)}
+    return {kpi.name: float(kpi.value(totals)) for kpi in catalogue(totals.stages, totals.station_names, totals)}
 
 
 def describe(name: str) -> Kpi:
     """The catalogue entry of a KPI name, also of a family member (``wait_lab_mean_min``).
     Raises ``KeyError`` for a name no KPI has."""
-    groups = list(_groups())
-    for group, entries in groups:
+    for group, entries in GROUPS.items():
         for entry in entries:
             if isinstance(entry, Kpi) and entry.name == name:
                 return replace(entry, group=group)
-    for group, entries in groups:
+    for group, entries in GROUPS.items():
         for family in (entry for entry in entries if isinstance(entry, Family)):
             for member in family.members:
                 key = _key_of(name, member.name, family.placeholder)
-                if key is not None and (family.placeholder == "stage" or key in family.keys(())):
+                if key is not None and (family.placeholder in ("stage", "station") or key in family.keys(())):
                     return replace(family._concrete(member, key), group=group)
     raise KeyError(f"no KPI named {name!r}")
 

@@ -19,7 +19,6 @@ was written. ``+key={…}`` keeps Hydra's meaning: add these entries to the othe
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import typing
 from pathlib import Path
@@ -34,9 +33,9 @@ from hydra.errors import ConfigCompositionException, MissingConfigException, Ove
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.validate import ConfigError, choice_problem, no_such_setting, schema_type, validate
+from sim.config.validate import ConfigError, choice_problem, closest, no_such_setting, schema_type, validate
 from sim.schema import AUTO as AUTO  # re-exported: run.replications=auto
-from sim.schema import Config, HospitalConfig
+from sim.schema import Config
 
 # conf/ ships in the wheel as sim/conf/; from a source tree (pip install -e .) it is the
 # repository's conf/ beside the package. Absolute either way, as Hydra needs.
@@ -45,9 +44,13 @@ CONF_DIR = _PACKAGE_DIR / "conf" if (_PACKAGE_DIR / "conf").is_dir() else _PACKA
 
 
 def register_schema() -> None:
-    store = ConfigStore.instance()
-    store.store(name="base_config", node=Config)
-    store.store(group="hospital", name="base_hospital", node=HospitalConfig)
+    """The schema as ``base_config``, the first entry of ``conf/config.yaml``'s defaults:
+    every setting typed and checked, ``hospital`` typed ``HospitalConfig``, so that a
+    hospital file is merged onto the schema's defaults without naming them. (The
+    hospital schema used to be stored in the ``hospital`` group as ``base_hospital``
+    too, for hospital files to list in their defaults; that offered it as a choice,
+    ``hospital=base_hospital``, which cannot run, so it is no longer stored.)"""
+    ConfigStore.instance().store(name="base_config", node=Config)
 
 
 register_schema()
@@ -209,14 +212,23 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
     return f"{where}: {text}"
 
 
+_REFERENCED = re.compile(r"In '([^']+)': Could not load '([^']+)'")
+
+
 def _missing_option(error: MissingConfigException) -> str:
+    referenced = _REFERENCED.match(str(error))
+    if referenced and referenced.group(2) == "hospital/base_hospital":
+        return (
+            f"conf/{referenced.group(1)}.yaml: its defaults list names base_hospital, which is no longer needed "
+            "(every hospital file is typed by the schema): remove that line"
+        )
     group, _, name = (error.missing_cfg_file or "").rpartition("/")
     options = [o for o in (error.options or []) if not o.startswith("base_")]  # base_*: schema nodes
     if not options and group and (CONF_DIR / group).is_dir():
         options = sorted(path.stem for path in (CONF_DIR / group).glob("*.yaml"))
-    close = difflib.get_close_matches(name, options, n=1)
+    close = closest(name, options)
     listed = f"; options: {', '.join(options)}" if options else ""
-    hint = f" (did you mean {group}={close[0]}?)" if close else ""
+    hint = f" (did you mean {group}={close}?)" if close else ""
     return f"{group}={name}: no such option{listed}{hint}"
 
 
@@ -268,8 +280,8 @@ def _rephrase(key: str, message: str, parent_node) -> str:
         if not parent:
             known = [k for k in known if k != "hydra"] + _config_groups()
         if _is_dict_of_entries(parent):
-            close = difflib.get_close_matches(key.rpartition(".")[2], known, n=1)
-            hint = f"did you mean {parent}.{close[0]}? " if close else ""
+            close = closest(key.rpartition(".")[2], known)
+            hint = f"did you mean {parent}.{close}? " if close else ""
             return f"{key}: no such entry; {hint}entries of {parent}: {', '.join(known) or 'none'}"
         return no_such_setting(key, known)
     if message.startswith("field ") and message.endswith("is not Optional"):

@@ -50,8 +50,40 @@ def validate(cfg: Config) -> None:
     problems, comparable = check_fields(cfg)
     if comparable:
         problems += _check_run(cfg) + _check_runner(cfg) + _check_hospital(cfg.hospital, multi_day=cfg.run.days > 1)
+    if not problems:  # the KPI names depend on the hospital's stages and stations
+        problems += _check_kpi_names(cfg)
     if problems:
         raise ConfigError(problems)
+
+
+def _check_kpi_names(cfg: Config) -> list[str]:
+    """``run.precision_kpis`` must name KPIs of this hospital, ``compare.figure_kpis``
+    name them or match them (fnmatch patterns); a misspelt name gets a suggestion."""
+    import fnmatch
+    from operator import attrgetter
+
+    from sim.analysis.kpis import OPTIONAL_SWITCHES, names
+    from sim.analysis.stations import stations
+    from sim.engine.records import stage_names
+
+    hospital = cfg.hospital
+    switched_on = [group for group, key in OPTIONAL_SWITCHES.items() if attrgetter(key)(cfg)]
+    known = names(stage_names(hospital), [station.name for station in stations(hospital)], switched_on)
+    problems = []
+    for key, entries, patterns in (
+        ("run.precision_kpis", cfg.run.precision_kpis, False),
+        ("compare.figure_kpis", cfg.compare.figure_kpis, True),
+    ):
+        for index, entry in enumerate(entries):
+            if entry in known or (patterns and any(fnmatch.fnmatchcase(k, entry) for k in known)):
+                continue
+            close = closest(entry, known)
+            hint = f"did you mean {close}? " if close else ""
+            problems.append(
+                f"{key}[{index}] = {entry!r}: no KPI of this hospital {'matches' if patterns else 'has that name'}; "
+                f"{hint}KPI names: the KPI reference (docs/reference/kpis.md) or kpis.csv of a run"
+            )
+    return problems
 
 
 # -- each value against its field -------------------------------------------------------
@@ -182,9 +214,26 @@ def _limits_problem(key: str, value: float, metadata: Mapping[str, Any], integer
     )
 
 
+def closest(word: str, options: typing.Iterable[str]) -> str | None:
+    """The option a misspelt ``word`` most likely meant: the closest spelling
+    (``difflib``), else the only option containing it or contained in it
+    (``kiosks`` -> ``self_service_kiosks``); None when nothing is close."""
+    options = [str(option) for option in options]
+    close = difflib.get_close_matches(str(word), options, n=1)
+    if close:
+        return close[0]
+    word = str(word)
+    containing = [o for o in options if len(word) >= 3 and len(o) >= 3 and (word in o or o in word)]
+    return containing[0] if len(containing) == 1 else None
+
+
 def choice_problem(key: str, value: Any, choices: typing.Iterable[str]) -> str:
-    """``key = 'value': allowed: a, b, c`` (the same line whether the schema's types or our checks found it)."""
-    return f"{key} = {str(value)!r}: allowed: {', '.join(choices)}"
+    """``key = 'value': allowed: a, b, c`` (the same line whether the schema's types or our
+    checks found it), with the likely meant choice."""
+    choices = list(choices)
+    close = closest(str(value), choices)
+    hint = f"; did you mean {close}?" if close else ""
+    return f"{key} = {str(value)!r}: allowed: {', '.join(choices)}{hint}"
 
 
 def _join(parent: str, name: str) -> str:
@@ -194,9 +243,9 @@ def _join(parent: str, name: str) -> str:
 def no_such_setting(key: str, settings: list[str]) -> str:
     """`run.dayz: no such setting; did you mean run.days?` (or the settings there are)."""
     parent, _, name = key.rpartition(".")
-    close = difflib.get_close_matches(name, settings, n=1)
+    close = closest(name, settings)
     if close:
-        return f"{key}: no such setting; did you mean {_join(parent, close[0])}?"
+        return f"{key}: no such setting; did you mean {_join(parent, close)}?"
     return f"{key}: no such setting; settings of {parent or 'the config'}: {', '.join(settings)}"
 
 
@@ -326,6 +375,48 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     problems.extend(_check_information(h))
     problems.extend(_check_survey(h))
     problems.extend(_check_season(h))
+    problems.extend(_check_population(h))
+    return problems
+
+
+def _check_population(h: HospitalConfig) -> list[str]:
+    """Patients over time (hospital.population, hospital.charges): names that must be
+    departments or exams, and switches that need another."""
+    problems: list[str] = []
+    pop, returns, loyalty = h.population, h.population.returns, h.population.loyalty
+    k = "hospital.population"
+    departments = list(h.departments)
+    for key, names, allowed in (
+        (f"{k}.returns.chronic_share", returns.chronic_share, departments),
+        (f"{k}.returns.chronic_interval_days", returns.chronic_interval_days, departments),
+        ("hospital.charges.consultation_fee", h.charges.consultation_fee, departments),
+        ("hospital.charges.drug_median", h.charges.drug_median, departments),
+        ("hospital.charges.exam_fee", h.charges.exam_fee, list(h.exams)),
+    ):
+        for name in names:
+            if name not in allowed:
+                problems.append(
+                    f"{key}.{name}: no such {'exam' if 'exam' in key else 'department'}; "
+                    f"there are: {', '.join(allowed) or 'none'}"
+                )
+    if returns.enabled and not pop.enabled:
+        problems.append(f"{k}.returns.enabled = true needs {k}.enabled = true (returning patients need an identity)")
+    if loyalty.enabled and not returns.enabled:
+        problems.append(f"{k}.loyalty.enabled = true needs {k}.returns.enabled = true (nobody comes back to decide)")
+    if loyalty.follow_up_calls and not loyalty.enabled:
+        problems.append(f"{k}.loyalty.follow_up_calls = true needs {k}.loyalty.enabled = true (calls act on loyalty)")
+    steady = returns.enabled and returns.start_in_steady_state
+    if steady and loyalty.chronic_return >= 1 and any(v > 0 for v in returns.chronic_share.values()):
+        problems.append(
+            f"{k}.loyalty.chronic_return = 1: with {k}.returns.start_in_steady_state = true it must be < 1 "
+            "(no chronic patient ever leaves, so there is no steady state); or start_in_steady_state=false"
+        )
+    if returns.enabled and returns.new_patient_share < 1 and h.arrivals.interval_min is not None:
+        problems.append(
+            f"{k}.returns.new_patient_share = {returns.new_patient_share:g}: cannot scale arrivals at a fixed "
+            "interval (hospital.arrivals.interval_min); use 1 or daily_volume / rate_per_hour arrivals"
+        )
+    problems.extend(distributions.check(returns.review_after_days, f"{k}.returns.review_after_days"))
     return problems
 
 

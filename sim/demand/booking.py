@@ -93,10 +93,13 @@ def draw(
     streams: Streams,
     day: int,
     date: dt.date | None = None,
+    follow_up: FollowUps | None = None,
 ) -> tuple[np.ndarray, DayBookings]:
     """Arrival times and bookings of the day's patients, who would like to come at
     ``preferred`` (absolute minutes) to ``department`` (index in config order) on
-    ``date`` (slots only of the doctors at work then)."""
+    ``date`` (slots only of the doctors at work then).
+    ``follow_up``: which of them were booked at an earlier visit (they book first,
+    through the on-site channel, with their doctor when the doctor has a slot left)."""
     b = hospital.booking
     n = len(preferred)
     walk_in_pay = b.walk_in_mobile_payment_share
@@ -111,12 +114,21 @@ def draw(
     keeps = streams.stream("booking.no_show", day).random(n)
     offset = punctuality(b.punctuality).sample(streams.stream("booking.punctuality", day), n)
     pay_draw = streams.stream("payment.mobile", day).random(n)
+    preferred_doctor = None
+    if follow_up is not None and follow_up.booked.any():
+        wants, chosen, order_key = follow_up.requests(b, wants, chosen, order_key)
+        preferred_doctor = follow_up.doctor
 
-    slot_time, slot_doctor = _book_slots(hospital, wants, order_key, preferred, department, day_start, date)
+    slot_time, slot_doctor = _book_slots(
+        hospital, wants, order_key, preferred, department, day_start, date, preferred_doctor
+    )
     booked = slot_doctor >= 0
     channels = list(b.channels.values())
     code = np.array([CHANNELS.index(name) for name in b.channels], dtype=np.int8)
-    no_show = booked & (keeps < np.array([c.no_show for c in channels])[chosen])
+    no_show_probability = np.array([c.no_show for c in channels])
+    if b.reminder_no_show_risk_ratio != 1.0:
+        no_show_probability = no_show_probability * b.reminder_no_show_risk_ratio
+    no_show = booked & (keeps < no_show_probability[chosen])
     came_booked = booked & ~no_show
     arrival = np.where(booked, np.maximum(slot_time + offset, day_start), preferred)  # not before midnight
     arrival[no_show] = np.nan
@@ -137,6 +149,25 @@ def draw(
     )
 
 
+@dataclass
+class FollowUps:
+    """Patients of the day booked at an earlier visit (``sim.patients_over_time``):
+    ``booked`` marks them, ``doctor`` is the doctor they would like to see again
+    (-1: any; ignored for the others)."""
+
+    booked: np.ndarray
+    doctor: np.ndarray
+
+    def requests(self, b: BookingConfig, wants, chosen, order_key):
+        """(wants, channel, booking order) with the follow-ups booking first, on site."""
+        channel = list(b.channels).index("onsite_booking") if "onsite_booking" in b.channels else 0
+        return (
+            wants | self.booked,
+            np.where(self.booked, channel, chosen),
+            np.where(self.booked, order_key - 1.0, order_key),  # order keys are in [0, 1)
+        )
+
+
 def _channel_index(b: BookingConfig, uniform: np.ndarray) -> np.ndarray:
     """Index (in config order) of the channel each patient would book through."""
     cumulative = np.cumsum([c.share for c in b.channels.values()])
@@ -151,10 +182,12 @@ def _book_slots(
     department: np.ndarray,
     day_start: float,
     date: dt.date | None = None,
+    preferred_doctor: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Slot time and slot doctor of each patient (NaN / -1 without a slot): each
     department's requests, in booking order, against its appointments of the day
-    (those of the doctors at work on ``date``)."""
+    (those of the doctors at work on ``date``). Requests with a ``preferred_doctor``
+    (>= 0) first try that doctor's appointments."""
     b = hospital.booking
     slot_time = np.full(len(preferred), np.nan)
     slot_doctor = np.full(len(preferred), -1, dtype=np.int32)
@@ -167,8 +200,31 @@ def _book_slots(
         template = slots.resolve_template(b.slots, b.department_slots.get(name))
         sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in dept.sessions]
         bookable = slots.department_slots(template, sessions, ids[name])
+        if preferred_doctor is not None:
+            requests, bookable = _book_preferred_doctors(
+                requests, preferred, preferred_doctor, bookable, slot_time, slot_doctor
+            )
         got = slots.assign(preferred[requests], bookable.time)
         ok = got >= 0
         slot_time[requests[ok]] = bookable.time[got[ok]]
         slot_doctor[requests[ok]] = bookable.doctor[got[ok]]
     return slot_time, slot_doctor
+
+
+def _book_preferred_doctors(requests, preferred, preferred_doctor, bookable, slot_time, slot_doctor):
+    """Book each request with a preferred doctor among that doctor's appointments;
+    return the requests still without a slot (in booking order) and the appointments
+    still free."""
+    taken = np.zeros(len(bookable.time), dtype=bool)
+    wanted = preferred_doctor[requests]
+    for doctor in np.unique(wanted[wanted >= 0]).tolist():
+        mine = requests[wanted == doctor]
+        theirs = np.flatnonzero(bookable.doctor == doctor)
+        got = slots.assign(preferred[mine], bookable.time[theirs])
+        ok = got >= 0
+        slot_time[mine[ok]] = bookable.time[theirs[got[ok]]]
+        slot_doctor[mine[ok]] = doctor
+        taken[theirs[got[ok]]] = True
+    left = requests[slot_doctor[requests] < 0]
+    free = ~taken
+    return left, slots.DepartmentSlots(bookable.time[free], bookable.doctor[free])

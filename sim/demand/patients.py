@@ -41,6 +41,7 @@ class DayPatients:
     service: dict[str, np.ndarray] = field(default_factory=dict)  # stage -> base minutes
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
+    origin: np.ndarray | None = None  # place in the order drawn: the day's walk-ins, then returning patients
     # information gaps (hospital.information.enabled): patients x stages, and stage -> minutes lost
     information_gap: np.ndarray | None = None
     information_delay: dict[str, np.ndarray] = field(default_factory=dict)
@@ -52,6 +53,8 @@ class DayPatients:
         """The same patients in the given order (every per-patient array permuted)."""
 
         def take(value):
+            if value is None:
+                return None
             if isinstance(value, np.ndarray):
                 return value[order]
             if isinstance(value, dict):
@@ -61,6 +64,25 @@ class DayPatients:
             return type(value)(**{f.name: take(getattr(value, f.name)) for f in fields(value)})
 
         return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
+
+
+@dataclass
+class ReturningPatients:
+    """Known patients coming on a day (``sim.patients_over_time``): who they are, and
+    when they would like to come (absolute minutes). Those ``booked`` were given a
+    follow-up at an earlier visit (with ``doctor``, -1 for any); the others come like
+    any new patient (a walk-in, or a booking if they choose to)."""
+
+    preferred_time: np.ndarray
+    department: np.ndarray
+    female: np.ndarray
+    age_group: np.ndarray
+    education: np.ndarray
+    booked: np.ndarray
+    doctor: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.preferred_time)
 
 
 def _category(shares: dict[str, float], count: int, rng: np.random.Generator) -> np.ndarray:
@@ -81,12 +103,64 @@ def _by_department(hospital, department, spec_of, stream_prefix, streams, day) -
     return out
 
 
-def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams) -> DayPatients:
-    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``."""
+def draw_day(
+    hospital: HospitalConfig, date: dt.date, day: int, streams: Streams, returning: ReturningPatients | None = None
+) -> DayPatients:
+    """Draw the patients (walk-ins and booked) of ``day`` (0-based) falling on ``date``,
+    and the needs of the ``returning`` patients of the day, from streams of their own
+    (``returning.<name>``), so the day's new patients draw what they would without them."""
     times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
-    n = len(times)
-    department = arrivals.departments(hospital, n, streams.stream("departments", day), date)
+    department = arrivals.departments(hospital, len(times), streams.stream("departments", day), date)
+    needs = _draw_needs(hospital, department, day, streams)
+    follow_up = None
+    if returning is not None and len(returning):
+        theirs = _draw_needs(hospital, returning.department.astype(department.dtype), day, _Prefixed(streams))
+        theirs.update(female=returning.female, age_group=returning.age_group, education=returning.education)
+        needs = _joined(needs, theirs)
+        new = len(times)
+        times = np.concatenate([times, returning.preferred_time])
+        department = np.concatenate([department, returning.department.astype(department.dtype)])
+        follow_up = booking.FollowUps(
+            np.concatenate([np.zeros(new, dtype=bool), returning.booked]),
+            np.concatenate([np.full(new, -1, dtype=np.int32), returning.doctor]),
+        )
+    arrival_time, bookings = booking.draw(
+        hospital, times, department, day * MINUTES_PER_DAY, streams, day, date, follow_up=follow_up
+    )
+    patients = DayPatients(
+        arrival_time=arrival_time, department=department, bookings=bookings, origin=np.arange(len(times)), **needs
+    )
+    if hospital.information.enabled:
+        patients.information_gap, patients.information_delay = information.draw(
+            hospital, needs["female"], needs["age_group"], needs["education"], bookings, streams, day
+        )
+    if not bookings.booked.any() and follow_up is None:
+        return patients  # walk-ins only: already in arrival order
+    return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))
 
+
+class _Prefixed:
+    """The streams of returning patients: every name prefixed with ``returning.``."""
+
+    def __init__(self, streams: Streams):
+        self.streams = streams
+
+    def stream(self, name: str, day: int | None = None) -> np.random.Generator:
+        return self.streams.stream(f"returning.{name}", day)
+
+
+def _joined(first: dict, second: dict) -> dict:
+    """Per-patient arrays (and dicts of them) of two groups of patients, end to end."""
+    return {
+        key: _joined(value, second[key]) if isinstance(value, dict) else np.concatenate([value, second[key]])
+        for key, value in first.items()
+    }
+
+
+def _draw_needs(hospital: HospitalConfig, department: np.ndarray, day: int, streams) -> dict:
+    """Everything random about the patients of ``department`` (an index each) but when
+    they come: attributes, route, patience, service lengths and result delays."""
+    n = len(department)
     attributes = streams.stream("patients", day)
     female = attributes.random(n) < hospital.patients.female_share
     age_group = _category(hospital.patients.age_groups, n, attributes)
@@ -130,27 +204,15 @@ def draw_day(hospital: HospitalConfig, date: dt.date, day: int, streams: Streams
     for name, exam in hospital.exams.items():
         service[name] = _draw(exam.service, streams.stream(f"service.exam.{name}", day), n)
         result_delay[name] = _draw(exam.result_delay, streams.stream(f"delay.exam.{name}", day), n)
-
-    arrival_time, bookings = booking.draw(hospital, times, department, day * MINUTES_PER_DAY, streams, day, date)
-    patients = DayPatients(
-        arrival_time=arrival_time,
-        department=department,
-        female=female,
-        age_group=age_group,
-        education=education,
-        exams=exams,
-        prescription=prescription,
-        patience=patience,
-        assignment_draw=assignment_draw,
-        kiosk=kiosk,
-        service=service,
-        result_delay=result_delay,
-        bookings=bookings,
-    )
-    if hospital.information.enabled:
-        patients.information_gap, patients.information_delay = information.draw(
-            hospital, female, age_group, education, bookings, streams, day
-        )
-    if not bookings.booked.any():
-        return patients  # walk-ins only: already in arrival order
-    return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))
+    return {
+        "female": female,
+        "age_group": age_group,
+        "education": education,
+        "exams": exams,
+        "prescription": prescription,
+        "patience": patience,
+        "assignment_draw": assignment_draw,
+        "kiosk": kiosk,
+        "service": service,
+        "result_delay": result_delay,
+    }

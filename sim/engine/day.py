@@ -126,12 +126,20 @@ def simulate_replication(
 
 
 def replication_days(
-    hospital: HospitalConfig, run: RunConfig, replication: int, on_day_done: Callable[[int], None] | None = None
+    hospital: HospitalConfig,
+    run: RunConfig,
+    replication: int,
+    on_day_done: Callable[[int], None] | None = None,
+    draw: Callable = draw_day,
 ) -> Iterator[tuple[Columns, Columns]]:
     """Each open day of one replication as it is simulated: (visit columns, doctor-session
     columns), with ``replication`` and ``visit_id`` (counting on from the previous
     days') added. A replication whose days are all closed gives one pair of empty
-    tables with the usual columns. Callers may keep the days or write them away."""
+    tables with the usual columns. Callers may keep the days or write them away.
+
+    ``draw(hospital, date, day, streams)`` gives a day's patients (``draw_day``, or a
+    population's, ``sim.patients_over_time``, which learns from each day before the
+    next is drawn: the days are drawn one at a time, as the caller asks for them)."""
     with existing_objects_frozen():
         streams = Streams(run.seed, replication)
         dates = calendar_days(run.start_date, run.days)
@@ -140,7 +148,7 @@ def replication_days(
         for day, date in enumerate(dates):
             if date.weekday() in hospital.arrivals.open_weekdays:
                 any_open = True
-                visits, sessions = _simulate_open_day(hospital, draw_day(hospital, date, day, streams), day, date)
+                visits, sessions = _simulate_open_day(hospital, draw(hospital, date, day, streams), day, date)
                 _number(visits, sessions, replication, so_far)
                 so_far += len(visits["visit_id"])
                 yield visits, sessions

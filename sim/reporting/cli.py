@@ -13,7 +13,7 @@ from sim.runs import sweep_table as aggregate
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.report DIR``: for a sweep directory, the comparison table
-    (comparison.csv/.parquet), figures and report.html; for a run directory, its
+    (comparison.csv/.parquet/.xlsx), figures and report.html; for a run directory, its
     report.html again."""
     parser = argparse.ArgumentParser(prog="python -m sim.report", description=main.__doc__)
     parser.add_argument("directory", type=Path, help="a sweep directory (results/sweeps/...) or a run directory")
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     earlier = aggregate.earlier_jobs(args.directory)
     if earlier:
         print(f"not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep")
-    print(f"comparison: {written['table']}\nreport: {written['report']}")
+    print(sweep_report.describe_outputs(written))
     return 1 if failed else 0
 
 

@@ -1,5 +1,7 @@
-"""Drawing a run's figures into files: every figure on its own Axes, half of them in a
-forked copy of this process where that is safe (each takes matplotlib about 0.1 s)."""
+"""Drawing a run's figures into files, half of them in a forked copy of this process
+where that is safe (each takes matplotlib about 0.1 s). ``FIGURES`` lists them: file
+name, the function drawing it on a Figure, its size, and when it is drawn (the
+month figure only when the run spans two months or more)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -15,29 +19,57 @@ import matplotlib
 matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.reporting import complaint_figures as complaint_report  # noqa: E402
-from sim.reporting import run_figures, service_quality_figures  # noqa: E402
+from sim.reporting import complaint_figures, run_figures, service_quality_figures  # noqa: E402
+
+
+@dataclass(frozen=True)
+class RunFigure:
+    name: str  # file name
+    draw: Callable  # (result, matplotlib Figure) -> None
+    size: tuple[float, float] | Callable  # inches, or a function of the result giving them
+    drawn_when: Callable | None = None  # (result) -> bool; None: always
+
+    def size_for(self, result) -> tuple[float, float]:
+        return self.size(result) if callable(self.size) else self.size
+
+
+FIGURES = (
+    RunFigure("waits_by_stage.png", run_figures.waits_by_stage, (7, 4)),
+    RunFigure("waits_by_hour.png", run_figures.waits_by_hour, (7, 4)),
+    RunFigure("stations.png", run_figures.station_timelines, run_figures.station_figure_size),
+    RunFigure("complaints_by_domain.png", complaint_figures.by_domain, (7, 4.5)),
+    RunFigure("complaints_by_hour.png", complaint_figures.by_hour, (7, 6)),
+    RunFigure("complaints_by_month.png", complaint_figures.by_month, (7, 4.5), complaint_figures.spans_two_months),
+    RunFigure("complaints_lorenz.png", complaint_figures.lorenz_curve, (7, 4.5)),
+    # service quality: only when the hospital has the part switched on
+    RunFigure("servqual_gaps.png", service_quality_figures.servqual_gaps, (7, 4.5), service_quality_figures.has_survey),
+    RunFigure(
+        "information_gaps.png",
+        service_quality_figures.information_gaps,
+        (7, 4.5),
+        service_quality_figures.has_information_gaps,
+    ),
+)
 
 
 def save_figures(result, directory: Path) -> list[Path]:
     """Draw the run's figures into ``directory``: in two processes where that is safe
-    and worth it (each figure takes matplotlib about 0.1 s; see ``_render``)."""
+    and worth it (each figure takes matplotlib about 0.1 s; see ``_render``). Returns
+    the paths of the figures drawn."""
     directory.mkdir(parents=True, exist_ok=True)
-    figures = [(name, draw, run_figures.FIGURE_SIZE) for name, draw in run_figures.FIGURES.items()]
-    figures += [(name, draw, complaint_report.FIGURE_SIZE) for name, draw in complaint_report.FIGURES.items()]
-    quality = service_quality_figures.figures_of(result.config.hospital)  # only the parts switched on
-    figures += [(name, draw, service_quality_figures.FIGURE_SIZE) for name, draw in quality.items()]
+    figures = [figure for figure in FIGURES if figure.drawn_when is None or figure.drawn_when(result)]
     _render(result, directory, figures)
-    return [directory / name for name, _, _ in figures]
+    return [directory / figure.name for figure in figures]
 
 
 def _draw(result, directory: Path, figures) -> None:
-    """``figures``: (file name, function drawing on an Axes, size in inches)."""
-    for name, draw, size in figures:
-        fig, ax = plt.subplots(figsize=size, layout="constrained")
+    for figure in figures:
+        fig = plt.figure(figsize=figure.size_for(result), layout="constrained")
         if result.figure_data.rows:
-            draw(result, ax)
-        fig.savefig(directory / name, dpi=110)
+            figure.draw(result, fig)
+        else:
+            fig.text(0.5, 0.5, "no visits in this run", ha="center", va="center")
+        fig.savefig(directory / figure.name, dpi=110)
         plt.close(fig)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
 from omegaconf import DictConfig
 
+from sim.analysis.timelines import station_timelines
 from sim.reporting import render
 from sim.runs import replications, run_files
 from sim.runs.result import RunTables
@@ -16,10 +19,21 @@ class Result(RunTables):
     """Tables of a run (``visits``, ``complaints``, ``kpis``, ``summary``, ...) that save
     with their figures."""
 
+    @cached_property
+    def stations(self) -> pd.DataFrame:
+        """Every station's number waiting and busy over the day, in 15-minute bins: mean
+        and 10th-90th percentile band across days and replications
+        (``sim.analysis.timelines``)."""
+        streamed = self.figure_data.timelines if self.visits.empty else None
+        return streamed.table() if streamed is not None else station_timelines(self.visits, self.config.hospital)
+
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
         """Write the run's files into ``directory`` (created if needed): the data files
-        (``RunTables.save``), then ``figures/`` (or remove an earlier run's)."""
+        (``RunTables.save``), ``stations.parquet``, then ``figures/`` (or remove an
+        earlier run's)."""
         out = super().save(directory, save_visits)
+        with run_files.written(out / "stations.parquet") as path:
+            self.stations.to_parquet(path, index=False)
         if figures:
             with run_files.written(out / "figures") as path:
                 render.save_figures(self, path)

@@ -53,11 +53,17 @@ def _information_gaps(result, ax) -> None:
     ax.legend(fontsize="small")
 
 
-FIGURE_SIZE = (7, 4.5)
-FIGURES = {SURVEY: {"servqual_gaps.png": _servqual_gaps}, INFORMATION_GAPS: {"information_gaps.png": _information_gaps}}
+def servqual_gaps(result, fig) -> None:
+    _servqual_gaps(result, fig.add_subplot())
 
 
-def figures_of(hospital) -> dict:
-    """File name -> drawing function of the figures of the parts ``hospital`` has on."""
-    on = features_of(hospital)
-    return {name: draw for feature, figures in FIGURES.items() if feature in on for name, draw in figures.items()}
+def information_gaps(result, fig) -> None:
+    _information_gaps(result, fig.add_subplot())
+
+
+def has_survey(result) -> bool:
+    return SURVEY in features_of(result.config.hospital)
+
+
+def has_information_gaps(result) -> bool:
+    return INFORMATION_GAPS in features_of(result.config.hospital)

@@ -1,10 +1,15 @@
 """Figures of a sweep, drawn from its comparison table (``sim.runs.sweep_table``).
 
-* ``kpis_by_scenario.png`` — each headline KPI's mean and 95% interval per job;
+* ``kpis_by_scenario.png`` — each KPI's mean and 95% interval per job;
 * ``differences.png`` — each job's change from its baseline, in % of the baseline,
   with the paired 95% interval; significant changes in colour;
-* ``<kpi-group>_vs_<key>.png`` — headline KPIs against each numeric swept parameter,
-  one line per combination of the other swept values, 95% interval shaded.
+* ``kpis_vs_<key>.png`` — the KPIs against each numeric swept parameter, one line per
+  combination of the other swept values, 95% interval shaded.
+
+Which KPIs: those named by ``compare.figure_kpis`` (or ``--kpis``), else the ones that
+vary across the sweep (``varying_kpis``), so that a pharmacy sweep draws the pharmacy
+wait rather than flat lines. Titles and axis labels come from the KPI catalogue,
+with units; one y-axis per panel, from zero where zero means none.
 """
 
 from __future__ import annotations
@@ -18,9 +23,36 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.reporting import figure_style as style  # noqa: E402
 from sim.runs import sweep_table as aggregate  # noqa: E402
 
-BLUE, GREY, RED = "#4c78a8", "#9d9d9d", "#e45756"
+BLUE, GREY, RED = style.BLUE, style.GREY, style.RED
+FIGURE_KPIS = 6  # KPIs drawn when the user names none
+
+
+def varying_kpis(table: pd.DataFrame, headline: list[str], limit: int = FIGURE_KPIS) -> list[str]:
+    """The KPIs that vary across the sweep, at most ``limit``: first the headline KPIs
+    that do, then the others by how much they vary. A KPI varies when some job differs
+    significantly from its baseline, or (without baselines) when its means spread
+    over more than the widest of their 95% intervals. Ranked by the largest
+    significant relative change, else by the spread of the means over their mean."""
+    scores = {}
+    for kpi, rows in table.groupby("kpi", sort=False):
+        means = rows["mean"].astype(float)
+        if means.notna().sum() < 2 or not np.isfinite(means).any():
+            continue
+        significant = rows["significant"].fillna(False).astype(bool)
+        if significant.any():
+            scores[kpi] = float(rows.loc[significant, "relative_difference"].abs().max())
+            continue
+        spread = float(means.max() - means.min())
+        noise = float((rows["ci_high"] - rows["ci_low"]).max())
+        if spread > 0 and (not np.isfinite(noise) or spread > noise) and not rows["difference"].notna().any():
+            scores[kpi] = spread / max(float(means.abs().mean()), 1e-12)
+    chosen = [k for k in headline if k in scores]
+    others = sorted((k for k in scores if k not in chosen), key=lambda k: -np.nan_to_num(scores[k]))
+    picked = (chosen + others)[:limit]
+    return picked or headline[:4]
 
 
 def draw(table: pd.DataFrame, jobs: list[aggregate.Job], kpis: list[str], directory: Path) -> list[Path]:
@@ -63,6 +95,7 @@ def _kpis_by_scenario(table, labels, kpis, path: Path) -> Path:
         ax.errorbar(mean, y, xerr=err, fmt="o", color=BLUE, ecolor=BLUE, capsize=3)
         ax.scatter(mean[is_base], y[is_base], color="black", zorder=3, label="baseline")
         _scenario_axis(ax, y, names, labels, kpi)
+        _value_axis(ax, kpi, "x")
     fig.suptitle("KPIs per scenario: mean and 95% interval over replications")
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -73,8 +106,21 @@ def _scenario_axis(ax, y, names, labels, kpi: str) -> None:
     """One scenario per row, first at the top, titled by the KPI."""
     ax.set_yticks(y, [labels[n] for n in names], fontsize="small")
     ax.invert_yaxis()
-    ax.set_title(kpi, fontsize="medium")
+    ax.set_title(style.kpi_axis_label(kpi), fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
+
+
+def _value_axis(ax, kpi: str, axis: str = "x") -> None:
+    """From zero for a KPI bounded below by zero; shares in %."""
+    entry = style.kpi_entry(kpi)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if entry is not None and entry.bounds[0] == 0.0:
+        if axis == "x":
+            ax.set_xlim(left=0.0)
+        else:
+            ax.set_ylim(bottom=0.0)
+    if style.is_share(kpi):
+        style.percent_axis(target)
 
 
 def _differences(table, labels, kpis, path: Path) -> Path:
@@ -121,7 +167,8 @@ def _against(table, key: str, others: list[str], kpis, path: Path) -> Path:
             ax.plot(x, group["mean"], marker="o", ms=4, label=_legend(others, name))
             ax.fill_between(x, group["ci_low"].to_numpy(dtype=float), group["ci_high"].to_numpy(dtype=float), alpha=0.2)
         ax.set_xlabel(key)
-        ax.set_title(kpi, fontsize="medium")
+        ax.set_title(style.kpi_axis_label(kpi), fontsize="medium")
+        _value_axis(ax, kpi, "y")
         ax.grid(alpha=0.3)
         if others:
             ax.legend(fontsize="x-small")

@@ -1,19 +1,45 @@
-"""A sweep's outputs: the comparison table (CSV and Parquet), its figures and report,
+"""A sweep's outputs: the comparison table (CSV, Parquet and Excel), its figures and report,
 and the Hydra callback that writes them and prints the closing summary when a sweep
 ends (``conf/config.yaml``)."""
 
 from __future__ import annotations
 
+import fnmatch
 import time
 from pathlib import Path
 
+import pandas as pd
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
+from sim.reporting import excel, sweep_figures
 from sim.reporting import html as html_report
-from sim.reporting import sweep_figures
+from sim.reporting.figure_style import kpi_entry
 from sim.runs import run_files, sweep_jobs
 from sim.runs import sweep_table as aggregate
+
+
+def with_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table with each KPI's label and unit (from the catalogue) after
+    its name."""
+    entries = {name: kpi_entry(name) for name in dict.fromkeys(table["kpi"])}
+    at = table.columns.get_loc("kpi") + 1
+    table = table.copy()
+    table.insert(at, "label", table["kpi"].map(lambda k: entries[k].label if entries[k] else k))
+    table.insert(at + 1, "unit", table["kpi"].map(lambda k: entries[k].unit if entries[k] else ""))
+    return table
+
+
+def figure_kpis(table: pd.DataFrame, complete: list[aggregate.Job], headline: list[str], kpis) -> list[str]:
+    """What the figures draw: ``--kpis``, else ``compare.figure_kpis`` of the jobs (the
+    KPIs it names that the sweep has), else the KPIs that vary across the sweep."""
+    if kpis:
+        return headline
+    available = list(dict.fromkeys(table["kpi"]))
+    patterns = OmegaConf.select(complete[0].config, "compare.figure_kpis", default=None) if complete else None
+    if patterns:
+        return [k for k in available if any(fnmatch.fnmatchcase(k, p) for p in patterns)] or headline
+    return sweep_figures.varying_kpis(table, headline)
 
 
 def write_sweep_outputs(
@@ -22,7 +48,8 @@ def write_sweep_outputs(
     baseline: list[str] | None = None,
     kpis: list[str] | None = None,
 ) -> dict[str, Path]:
-    """comparison.csv and .parquet, figures/ and report.html in ``sweep_dir``."""
+    """comparison.csv, .parquet and .xlsx, figures/ and report.html in ``sweep_dir``;
+    ``workbook`` is None when openpyxl is not installed."""
     sweep_dir = Path(sweep_dir)
     jobs = aggregate.find_jobs(sweep_dir) if jobs is None else jobs
     if baseline is not None and (problem := aggregate.baseline_problem(jobs, baseline)):
@@ -30,18 +57,37 @@ def write_sweep_outputs(
     table = aggregate.comparison_table(jobs, baseline)
     if table.empty:
         raise ValueError(f"{sweep_dir}: no complete job to report on")
+    table = with_labels(table)
     available = list(dict.fromkeys(table["kpi"]))
     complete = [job for job in jobs if job.status == aggregate.COMPLETE]
     headline = aggregate.select_kpis(kpis, available) if kpis else aggregate.headline_kpis(complete[0], available)
+    drawn = figure_kpis(table, complete, headline, kpis)
     with run_files.written(sweep_dir / "comparison.csv") as path:
         table.to_csv(path, index=False)
     with run_files.written(sweep_dir / "comparison.parquet") as path:
         table.to_parquet(path, index=False)
+    varying = aggregate.varying_keys(complete)
+    labels = {job.name: aggregate.label(job, varying) for job in complete}
+    workbook = None
+    if excel.available():
+        with run_files.written(sweep_dir / "comparison.xlsx") as path:
+            excel.write_comparison(table, labels, path)
+        workbook = sweep_dir / "comparison.xlsx"
     with run_files.written(sweep_dir / "figures") as drawing:  # (no figure of another baseline stays)
-        figures = [sweep_dir / "figures" / path.name for path in sweep_figures.draw(table, jobs, headline, drawing)]
+        figures = [sweep_dir / "figures" / path.name for path in sweep_figures.draw(table, jobs, drawn, drawing)]
     spec = aggregate.effective_baseline(jobs, baseline)
     report = html_report.write_sweep_report(sweep_dir, table, jobs, headline, figures, spec)
-    return {"table": sweep_dir / "comparison.csv", "report": report}
+    return {"table": sweep_dir / "comparison.csv", "workbook": workbook, "report": report}
+
+
+def describe_outputs(written: dict) -> str:
+    """The lines saying where a sweep's outputs went."""
+    workbook = written.get("workbook")
+    return (
+        f"comparison: {written['table']}\n"
+        + (f"workbook: {workbook}\n" if workbook else f"{excel.INSTALL_HINT}\n")
+        + f"report: {written['report']}"
+    )
 
 
 class SweepSummary(Callback):
@@ -79,7 +125,7 @@ class SweepSummary(Callback):
                 print(f"  no differences computed: compare.{problem}")
             try:
                 written = write_sweep_outputs(sweep_dir, jobs)
-                print(f"comparison: {written['table']}\nreport: {written['report']}")
+                print(describe_outputs(written))
             except Exception as error:  # the summary must still be printed and the exit code set
                 print(f"could not write the sweep report: {error!r}; try `python -m sim.report {sweep_dir}`")
         if failed:

@@ -13,8 +13,18 @@ from pathlib import Path
 PACKAGES = ("hospital-sim", "simpy", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "hydra-core", "omegaconf")
 
 
+def _source_tree() -> Path | None:
+    """The checkout the package runs from (``pip install -e .``), or None for an installed
+    wheel: a site-packages folder inside someone else's repository must not lend this run
+    that repository's commit."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / "sim" / "schema.py").is_file() else None
+
+
 def _git(*args: str) -> str | None:
-    root = Path(__file__).resolve().parents[2]  # the repository holding the package
+    root = _source_tree()
+    if root is None:
+        return None
     try:
         out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):

@@ -57,6 +57,8 @@ def simulate(
     survey = pd.DataFrame()
     if typed.hospital.survey.enabled:
         survey = tables.survey_frame(concat_columns([o.survey for o in outputs]), typed.hospital)
+    patients = tables.patients_frame(_joined([o.patients for o in outputs]), typed.hospital)
+    patient_days = pd.DataFrame(_joined([o.patient_days for o in outputs]))
     kpis = pd.DataFrame([o.kpis for o in outputs])
     summary = stats.summarise(kpis)
     wall = time.perf_counter() - started
@@ -69,6 +71,8 @@ def simulate(
         provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
         complaints=complaint_table,
         survey=survey,
+        patients=patients,
+        patient_days=patient_days,
         streamed_to=stream_to,
     )
     if typed.output.stream:
@@ -78,6 +82,12 @@ def simulate(
     if rule is not None:
         result.provenance["replications_rule"] = rule
     return result
+
+
+def _joined(parts: list[dict]) -> dict:
+    """Per-replication columns end to end ({} when the replications have none)."""
+    parts = [part for part in parts if part]
+    return concat_columns(parts) if parts else {}
 
 
 def _stream_directory(cfg: Config, directory: str | Path | None) -> Path | None:

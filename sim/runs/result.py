@@ -31,6 +31,9 @@ class RunTables:
     provenance: dict = field(default_factory=dict)
     complaints: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per complaint
     survey: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per survey respondent (hospital.survey)
+    # hospital.population on: one row per patient, and one per replication and open day
+    patients: pd.DataFrame = field(default_factory=pd.DataFrame)
+    patient_days: pd.DataFrame = field(default_factory=pd.DataFrame)
     # output.stream: where visits.parquet and doctor_sessions.parquet were written as the
     # run went (None if they were not); ``visits`` and ``doctor_sessions`` are then empty
     streamed_to: Path | None = None
@@ -71,6 +74,13 @@ class RunTables:
                 self.survey.to_parquet(path, index=False)
         else:
             run_files.remove(out / "survey.parquet")  # an earlier run's
+        for name in ("patients", "patient_days"):
+            frame = getattr(self, name)
+            if frame.empty:
+                run_files.remove(out / f"{name}.parquet")
+            else:
+                with run_files.written(out / f"{name}.parquet") as path:
+                    frame.to_parquet(path, index=False)
         with run_files.written(out / "kpis.csv") as path:
             self.kpis.to_csv(path, index=False)
         run_files.write_text(out / "summary.json", json.dumps(summary_dict(self.summary), indent=2) + "\n")

@@ -24,7 +24,10 @@ OUTPUTS = (
     "visits.parquet",
     "doctor_sessions.parquet",
     "complaints.parquet",
+    "patients.parquet",  # hospital.population on
+    "patient_days.parquet",
     "kpis.csv",
+    "stations.parquet",
     "summary.json",
     "provenance.json",
     "config.yaml",

@@ -9,6 +9,8 @@ from sim.complaints import hcat
 from sim.complaints.drivers import CLINICAL_EVENTS
 from sim.demand.booking import CHANNELS
 from sim.engine.records import OUTCOMES
+from sim.patients_over_time.loyalty import KINDS
+from sim.patients_over_time.register import COHORTS
 from sim.schema import HospitalConfig
 from sim.service_quality.disputes import ROUTES
 
@@ -47,8 +49,11 @@ def visits_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
     if "clinical_event" in data:
         data["clinical_event"] = _categorical(data["clinical_event"], CLINICAL_EVENTS)
     data["channel"] = _categorical(data["channel"], CHANNELS)
+    if "visit_kind" in data:  # hospital.population on: patient_id and visit_kind follow visit_id
+        data["visit_kind"] = _categorical(data["visit_kind"], KINDS)
     data["time_in_system"] = columns["departure_time"] - columns["arrival_time"]
-    order = LEADING + [c for c in data if c not in LEADING]
+    leading = LEADING if "patient_id" not in data else [*LEADING[:2], "patient_id", "visit_kind", *LEADING[2:]]
+    order = leading + [c for c in data if c not in leading]
     # copy=False: the columns become the frame's as they are (no consolidated copy of a
     # table that can hold millions of rows)
     return pd.DataFrame({name: data[name] for name in order}, copy=False)
@@ -125,3 +130,19 @@ def survey_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd
     data["education"] = _categorical(data["education"], hospital.patients.education)
     order = SURVEY_LEADING + [c for c in data if c not in SURVEY_LEADING]
     return pd.DataFrame({name: data[name] for name in order})
+
+
+def patients_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
+    """One row per patient of each replication (``hospital.population``): who they are
+    and what they did over the run. Empty when the population is off."""
+    if not columns:
+        return pd.DataFrame()
+    data = dict(columns)
+    data["cohort"] = _categorical(data["cohort"], COHORTS)
+    data["department"] = _categorical(data["department"], hospital.departments)
+    data["age_group"] = _categorical(data["age_group"], hospital.patients.age_groups)
+    data["education"] = _categorical(data["education"], hospital.patients.education)
+    kind = data.pop("next_kind")
+    data["next_kind"] = pd.Categorical.from_codes(np.where(kind >= 0, kind, -1).astype(np.int64), categories=KINDS)
+    data["lost"] = data["lost_day"] >= 0
+    return pd.DataFrame(data)

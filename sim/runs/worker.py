@@ -15,9 +15,13 @@ import numpy as np
 from sim.analysis import kpis as kpi_definitions
 from sim.analysis.figure_data import FigureData
 from sim.analysis.kpi_totals import DISPUTES, SURVEY, KpiTotals, features_of
+from sim.analysis.stations import stations
+from sim.analysis.timelines import StationTimelines
 from sim.complaints import model as complaints
+from sim.demand.patients import draw_day
 from sim.engine.day import concat_columns, replication_days
 from sim.engine.records import stage_names
+from sim.patients_over_time import population
 from sim.runs import runners
 from sim.runs.progress import Progress
 from sim.schema import Config
@@ -33,6 +37,8 @@ class ReplicationOutput:
     kpis: dict[str, float]
     complaints: dict[str, np.ndarray] = field(default_factory=dict)
     figure_data: FigureData | None = None  # made as the days go when streaming
+    patients: dict[str, np.ndarray] = field(default_factory=dict)  # hospital.population: one row per patient
+    patient_days: dict[str, np.ndarray] = field(default_factory=dict)  # and one per open day
     survey: dict[str, np.ndarray] = field(default_factory=dict)  # respondents, with hospital.survey on
 
 
@@ -57,13 +63,13 @@ class ServiceQuality:
         if DISPUTES in self.features:
             complaint_rows.update(disputes.escalate(complaint_rows, self.disputes, self.streams))
 
-    def finish(self, totals: KpiTotals, complaint_rows, expected_by_category) -> dict[str, np.ndarray]:
-        """Finish the replication's totals; return the survey's respondents (or nothing)."""
+    def finish(self, totals: KpiTotals) -> dict[str, np.ndarray]:
+        """Add the survey to the replication's totals (before they are finished);
+        return its respondents (or nothing)."""
         respondents = {}
         if self.surveys is not None:
             respondents = self.surveys.rows()
             totals.add_survey(respondents, self.surveys.asked)
-        totals.finish(complaint_rows, expected_by_category)
         return respondents
 
 
@@ -77,24 +83,60 @@ def run_replication(
     # the complaint model, a vectorised function of each finished day's visits
     day_by_day = complaints.DayByDay(cfg.hospital, cfg.run, replication, stages)
     quality = ServiceQuality(cfg, replication, day_by_day)
-    days = replication_days(cfg.hospital, cfg.run, replication, on_day_done)
+    # patients over time (identity, returns, loyalty, charges), when switched on
+    over_time = population.for_replication(cfg, replication)
+    draw = over_time.draw_day if over_time is not None and over_time.identity else draw_day
+    days = replication_days(cfg.hospital, cfg.run, replication, on_day_done, draw)
     if cfg.output.stream:
-        return _run_streamed(cfg, replication, days, day_by_day, quality, stages, stream_to)
+        return _run_streamed(cfg, replication, days, day_by_day, quality, stages, stream_to, over_time)
     visit_parts, session_parts = [], []
     for visits, sessions in days:
-        visits.update(day_by_day.add_day(visits))
-        quality.add_day(visits)
+        _assess_day(visits, day_by_day, over_time, quality)
         visit_parts.append(visits)
         session_parts.append(sessions)
     visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
     complaint_rows = day_by_day.handle()
     quality.escalate(complaint_rows)
-    # fed the whole replication at once
-    totals = KpiTotals(stages, len(day_by_day.doctors[0]), features=quality.features)
+    totals = KpiTotals(  # fed the whole replication at once
+        stages,
+        len(day_by_day.doctors[0]),
+        stations=stations(cfg.hospital),
+        warmup_min=cfg.hospital.warmup_min,
+        features=quality.features,
+    )
     totals.add(visits, sessions, complaint_rows["visit_id"])
-    respondents = quality.finish(totals, complaint_rows, day_by_day.expected_by_category)
+    respondents = quality.finish(totals)
+    totals.finish(complaint_rows, day_by_day.expected_by_category)
+    return _output(replication, visits, sessions, totals, complaint_rows, over_time, survey=respondents)
+
+
+def _assess_day(visits, day_by_day: complaints.DayByDay, over_time, quality: ServiceQuality) -> None:
+    """Add the complaint model's columns to a day's visits, then (when on) the
+    patients' columns, the population learning from the day; then survey the day
+    (charges, when on, are among its columns by then)."""
+    visits.update(day_by_day.add_day(visits))
+    if over_time is not None:
+        visits.update(over_time.add_day(visits, day_by_day.complaint_parts[-1]))
+    quality.add_day(visits)
+
+
+def _output(replication, visits, sessions, totals: KpiTotals, complaint_rows, over_time, figure_data=None, survey=None):
+    patients, patient_days = ({}, {}) if over_time is None else over_time.finish()
+    if over_time is not None:
+        totals.over_time = {**over_time.totals, "identity": over_time.identity}
+        totals.charges_on = over_time.hospital.charges.enabled
     kpis = {"replication": replication, **kpi_definitions.values(totals)}
-    return ReplicationOutput(replication, visits, sessions, kpis, complaint_rows, survey=respondents)
+    return ReplicationOutput(
+        replication,
+        visits,
+        sessions,
+        kpis,
+        complaint_rows,
+        figure_data,
+        survey=survey or {},
+        patients=patients,
+        patient_days=patient_days,
+    )
 
 
 def _run_streamed(
@@ -105,14 +147,22 @@ def _run_streamed(
     quality: ServiceQuality,
     stages: list[str],
     stream_to: Path | None,
+    over_time=None,
 ) -> ReplicationOutput:
     from sim.runs import parquet as stream  # pyarrow.parquet: only when streaming
     from sim.runs import tables  # pandas: only to write the streamed days
 
     hospital = cfg.hospital
     doctors = len(day_by_day.doctors[0])
-    totals = KpiTotals(stages, doctors, exact_percentile=False, features=quality.features)  # fed day by day
-    figure_data = FigureData(list(hospital.departments), doctors)
+    totals = KpiTotals(  # fed day by day
+        stages,
+        doctors,
+        exact_percentile=False,
+        stations=stations(hospital),
+        warmup_min=hospital.warmup_min,
+        features=quality.features,
+    )
+    figure_data = FigureData(list(hospital.departments), doctors, timelines=StationTimelines(stations(hospital)))
     writers = []
     if stream_to is not None:
         writers = [
@@ -123,8 +173,7 @@ def _run_streamed(
         ]
     try:
         for visits, sessions in days:
-            visits.update(day_by_day.add_day(visits))
-            quality.add_day(visits)
+            _assess_day(visits, day_by_day, over_time, quality)
             totals.add(visits, sessions, day_by_day.complaint_parts[-1]["visit_id"])
             figure_data.add(visits)
             for writer, columns in zip(writers, (visits, sessions), strict=False):
@@ -134,9 +183,9 @@ def _run_streamed(
             writer.close()
     complaint_rows = day_by_day.handle()
     quality.escalate(complaint_rows)
-    respondents = quality.finish(totals, complaint_rows, day_by_day.expected_by_category)
-    kpis = {"replication": replication, **kpi_definitions.values(totals)}
-    return ReplicationOutput(replication, {}, {}, kpis, complaint_rows, figure_data, respondents)
+    respondents = quality.finish(totals)
+    totals.finish(complaint_rows, day_by_day.expected_by_category)
+    return _output(replication, {}, {}, totals, complaint_rows, over_time, figure_data, survey=respondents)
 
 
 def worker_count(jobs: int, replications: int) -> int:

@@ -18,7 +18,7 @@ visit lived through:
 * responsiveness <- perceived minutes of wait beyond tolerance, information gaps;
 * assurance      <- the doctor's skill (SD units of the baseline), a clinical event;
 * empathy        <- consultation quality (skill less rushing), information gaps;
-* economy        <- the charge against the expected one (the visit table's ``charge``
+* economy        <- the charge against the expected one (the visit table's ``charge_total``
   when it has one, else the configured constant).
 
 A respondent's gap in d is the mean perception item minus the mean expectation item.
@@ -84,10 +84,12 @@ def visit_effects(columns: Columns, hospital: HospitalConfig, doctor_skill: np.n
 
 
 def _charges(columns: Columns, hospital: HospitalConfig) -> np.ndarray:
-    """Each visit's charge (CNY): the visit table's ``charge`` column when the model
-    charges visits, else the configured constant."""
-    if "charge" in columns:
-        return np.maximum(np.asarray(columns["charge"], dtype=float), 1e-9)
+    """Each visit's charge (CNY): the visit table's ``charge_total`` when the model
+    charges visits (``hospital.charges``; a visit charged nothing counts as charged
+    what was expected: it moves nothing), else the configured constant."""
+    if "charge_total" in columns:
+        charge = np.asarray(columns["charge_total"], dtype=float)
+        return np.where(charge > 0, charge, hospital.survey.expected_charge_cny)
     return np.full(len(columns["outcome"]), hospital.survey.charge_cny)
 
 

@@ -38,7 +38,7 @@ def test_cli_writes_the_run_files(tmp_path):
     assert visits["replication"].nunique() == 2
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["seed"] == 20261125 and provenance["packages"]["simpy"]
-    assert "wait_consultation_mean_min" in proc.stdout  # the printed KPI table
+    assert "Mean wait for consultation" in proc.stdout  # the printed KPI table speaks the catalogue
 
 
 def test_default_run_directory_is_under_results(tmp_path):

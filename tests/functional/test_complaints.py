@@ -219,8 +219,9 @@ def test_run_files_and_kpis(demo, tmp_path):
         "within_target",
         "upheld",
     ]
-    for name in ("complaints_by_domain", "complaints_by_hour", "complaints_by_month", "complaints_lorenz"):
+    for name in ("complaints_by_domain", "complaints_by_hour", "complaints_lorenz"):
         assert (tmp_path / "figures" / f"{name}.png").is_file()
+    assert not (tmp_path / "figures" / "complaints_by_month.png").exists()  # a run shorter than two months
     visits = pd.read_parquet(tmp_path / "visits.parquet")
     for column in (
         "perceived_excess_wait_min",

@@ -151,8 +151,9 @@ def test_every_float_of_the_schema_refuses_nan_and_infinity(rich_config):
 
 
 def test_infinity_allowed_only_where_declared_and_it_runs():
-    """late_grace_min = .inf means no booked patient is ever late; NaN and -inf stay refused."""
-    assert set(INFINITY_ALLOWED) == {"hospital.booking.late_grace_min"}
+    """late_grace_min = .inf means no booked patient is ever late (and precision_warning =
+    .inf flags no KPI); NaN and -inf stay refused."""
+    assert set(INFINITY_ALLOWED) == {"hospital.booking.late_grace_min", "output.precision_warning"}
     result = run(
         "hospital=teaching_demo",
         "intervention=online_appointments",

@@ -11,6 +11,7 @@ their own folder.
   hospital that builds on a shipped one.
 """
 
+import json
 import os
 import shutil
 import site
@@ -121,7 +122,13 @@ def build_wheel(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_wheel_installs_into_a_fresh_environment_and_runs_from_any_directory(tmp_path):
     """``pip install <wheel>`` into a new environment, then every entry point from an
-    unrelated folder, reading the configs the wheel ships."""
+    unrelated folder, reading the configs the wheel ships. The environment sits inside
+    someone else's git repository, whose commit the runs must not claim as theirs."""
+    for command in (
+        ["init", "-q"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x"],
+    ):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True, capture_output=True)
     python = fresh_environment(tmp_path)
     installed = run(
         [python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(build_wheel(tmp_path))], tmp_path
@@ -144,6 +151,7 @@ def test_wheel_installs_into_a_fresh_environment_and_runs_from_any_directory(tmp
     for out in ("by_script", "by_module"):
         assert (elsewhere / out / "complete.json").is_file() and (elsewhere / out / "summary.json").is_file()
     assert (elsewhere / "by_script" / "kpis.csv").read_text() == (elsewhere / "by_module" / "kpis.csv").read_text()
+    assert json.loads((elsewhere / "by_script" / "provenance.json").read_text())["git_commit"] is None
 
     (elsewhere / "by_script" / "report.html").unlink()
     report = run([bin_dir / "hospital-sim-report", "by_script"], elsewhere, env)

@@ -69,8 +69,8 @@ def test_unknown_precision_kpi_is_refused_with_the_kpis_there_are():
     with pytest.raises(ConfigError) as error:
         run(*DEMO, "run.replications=auto", "run.precision_kpis=[wait_for_godot_min]")
     message = str(error.value)
-    assert "run.precision_kpis: no KPI named wait_for_godot_min" in message
-    assert "wait_consultation_mean_min" in message
+    assert "run.precision_kpis[0] = 'wait_for_godot_min'" in message
+    assert "did you mean" in message and "docs/reference/kpis.md" in message
 
 
 def test_common_random_numbers_narrow_the_paired_interval():

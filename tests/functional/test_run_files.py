@@ -69,5 +69,6 @@ def test_save_leaves_no_file_of_an_earlier_run(tmp_path):
         "config.yaml",
         "kpis.csv",
         "provenance.json",
+        "stations.parquet",
         "summary.json",
     ]

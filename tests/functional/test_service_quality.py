@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import kpi_totals, kpis
+from sim.analysis.stations import stations
 from sim.engine.records import stage_names
 from sim.service_quality.disputes import top_complaint_doctors_share
 from tests.conftest import run
@@ -41,7 +42,9 @@ def test_kpis_are_the_catalogues_and_within_bounds(surveyed):
     result = run(*GENERAL, *ALL_ON)
     for res, features in ((surveyed, {"survey", "disputes"}), (result, set(kpi_totals.FEATURES))):
         names = [c for c in res.kpis.columns if c != "replication"]
-        assert names == kpis.names(stage_names(res.config.hospital), features)
+        hospital = res.config.hospital
+        optional = [kpis.TITLES[feature] for feature in features]
+        assert names == kpis.names(stage_names(hospital), [s.name for s in stations(hospital)], optional)
         for name in names:
             kpi = kpis.describe(name)
             assert all(kpi.holds(float(value)) for value in res.kpis[name]), name

@@ -68,7 +68,9 @@ def assert_same_kpis(kept: pd.DataFrame, streamed: pd.DataFrame) -> None:
         a, b = kept[name].to_numpy(dtype=float), streamed[name].to_numpy(dtype=float)
         if name == PERCENTILE:
             np.testing.assert_allclose(b, a, rtol=0, atol=BIN_MIN, err_msg=name)
-        elif name in ROUNDED or name.startswith("wait_") and name.endswith("_mean_min"):
+        elif (
+            name in ROUNDED or name.endswith("_utilisation") or name.startswith("wait_") and name.endswith("_mean_min")
+        ):
             np.testing.assert_allclose(b, a, rtol=1e-12, atol=0, err_msg=name)
         else:
             np.testing.assert_array_equal(b, a, err_msg=name)

@@ -90,14 +90,20 @@ def test_interrupted_sweep_says_how_to_resume_and_resumes_with_only_the_unfinish
         "output.progress=false",
         "hospital.pharmacy.servers=1,2,3",
     ]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={sweep}"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    # A program started in the background by a shell (`pytest … &`) has Ctrl-C ignored,
+    # and a child inherits that: give the sweep Python's usual Ctrl-C, as a terminal would
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={sweep}"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + 120
     while not (sweep / "0" / "complete.json").exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -235,7 +241,8 @@ def test_compare_interventions_runs_every_intervention(tmp_path):
     sweep = tmp_path / "sweep"
     proc = cli(tmp_path, "experiment=compare_interventions", *SMALL, "run.jobs=1", f"hydra.sweep.dir={sweep}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    interventions = {path.stem for path in (CONF_DIR / "intervention").glob("*.yaml")}
+    # complaint_follow_up switches on patients over time, so it is left out (it needs a baseline with them on)
+    interventions = {path.stem for path in (CONF_DIR / "intervention").glob("*.yaml")} - {"complaint_follow_up"}
     table = pd.read_csv(sweep / "comparison.csv")
     assert set(table["intervention"]) == interventions
     assert (

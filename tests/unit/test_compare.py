@@ -55,3 +55,28 @@ def test_differences_pairs_by_replication_number():
     assert table.loc["wait", "difference"] == pytest.approx(-1.0)
     assert table.loc["wait", "difference_ci_low"] == table.loc["wait", "difference_ci_high"] == pytest.approx(-1.0)
     assert bool(table.loc["wait", "significant"])
+
+
+def test_relative_change_is_significant_exactly_when_the_difference_is():
+    """Fieller's interval for the ratio of means: at ratio 1 its test is the difference's,
+    so over many random pairs of runs the two agree on significance (paired and
+    independent), and it covers the true change in about 95% of them."""
+    from sim.analysis.compare import independent_difference, relative_change
+
+    rng = np.random.default_rng(7)
+    for paired in (True, False):
+        covered = agree = 0
+        for _ in range(1000):
+            common = rng.gamma(4, 2.5, 6)
+            if paired:  # common random numbers: both runs see the same days
+                base, scen = common + rng.normal(0, 0.5, 6), 0.9 * common + rng.normal(0, 0.5, 6)
+            else:
+                base, scen = rng.gamma(4, 2.5, 6), rng.gamma(4, 2.25, 6)
+            change = relative_change(base, scen, paired)
+            difference = paired_difference(base, scen) if paired else independent_difference(base, scen)
+            agree += (change["ci_low"] > 0 or change["ci_high"] < 0) == difference["significant"]
+            covered += change["ci_low"] <= -0.1 <= change["ci_high"]
+        assert agree >= 995  # (the odd case right on the boundary)
+        assert 0.93 <= covered / 1000 <= 0.97
+    assert relative_change([10.0, 12.0], [5.0, 6.0])["relative"] == pytest.approx(-0.5)
+    assert relative_change([10.0, 10.0], [5.0, 5.0])["ci_low"] == pytest.approx(-0.5)  # no spread: exact

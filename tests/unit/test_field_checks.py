@@ -114,7 +114,7 @@ def test_infinity_only_where_the_field_allows_it():
 def test_a_choice_must_be_one_of_the_enum_values_given_as_string_or_member():
     assert check_fields(Outer(colour="blue", maybe=Colour.red)) == ([], True)
     found, comparable = check_fields(Outer(colour="green", maybe="Red"))
-    assert found == ["colour = 'green': allowed: red, blue", "maybe = 'Red': allowed: red, blue"]
+    assert found == ["colour = 'green': allowed: red, blue", "maybe = 'Red': allowed: red, blue; did you mean red?"]
     assert not comparable
 
 

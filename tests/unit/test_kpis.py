@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import kpi_catalogue, kpi_totals, kpis
+from sim.analysis import kpi_catalogue, kpis
 from sim.analysis.kpi_totals import sums_by_group
 from sim.analysis.percentiles import KeptWaits
 from sim.complaints import hcat
 
 STAGES = ["registration", "consultation", "exam_payment", "lab", "imaging", "review", "payment", "pharmacy"]
+STATIONS = ["registration_windows", "doctors_surgery", "cashier", "lab", "imaging", "pharmacy"]
 
 
 def test_names_are_unique_and_families_expand_key_by_key():
@@ -41,19 +42,33 @@ def test_names_are_unique_and_families_expand_key_by_key():
     assert "wait_imaging_mean_min" not in kpis.names([s for s in STAGES if s != "imaging"])
 
 
+def test_every_station_has_a_utilisation_kpi():
+    names = kpis.names(STAGES, STATIONS)
+    assert [n for n in names if n.endswith("_utilisation") and n != "doctor_utilisation"] == [
+        f"{station}_utilisation" for station in STATIONS
+    ]
+    entry = kpis.describe("doctors_surgery_utilisation")
+    assert (entry.label, entry.bounds, entry.pattern) == (
+        "Utilisation, surgery doctors",
+        kpis.SHARE,
+        "<station>_utilisation",
+    )
+    assert "cashier_utilisation" not in kpis.names(STAGES)  # stations are named by the hospital
+
+
 def test_every_entry_is_complete():
-    for kpi in kpis.catalogue(STAGES):
+    for kpi in kpis.catalogue(STAGES, STATIONS):
         assert kpi.label and kpi.unit and kpi.meaning and kpi.group, kpi.name
         assert "{" not in kpi.name + kpi.label + kpi.meaning, kpi.name
         assert isinstance(kpi.better, kpis.Better)
         low, high = kpi.bounds
         assert low < high
-        if kpi.name.endswith("_share") or kpi.name == "doctor_utilisation":
+        if kpi.name.endswith(("_share", "_utilisation")):
             assert kpi.bounds == kpis.SHARE and kpi.unit == "share", kpi.name
 
 
 def test_describe_finds_plain_names_and_family_members():
-    for kpi in kpis.catalogue(STAGES):
+    for kpi in kpis.catalogue(STAGES, STATIONS):
         found = kpis.describe(kpi.name)
         assert (found.label, found.group, found.pattern) == (kpi.label, kpi.group, kpi.pattern)
     # names that also fit the pattern wait_<stage>_mean_min are KPIs of their own
@@ -81,16 +96,17 @@ def test_bounds_accept_values_inside_and_refuse_values_outside():
 
 def test_reference_page_has_a_table_per_group_and_every_kpi():
     page = kpi_catalogue.markdown()
-    optional = [title for title, _when, _entries in kpis.OPTIONAL_GROUPS.values()]
-    assert [line[3:] for line in page.splitlines() if line.startswith("## ")] == list(kpis.GROUPS) + optional
+    assert [line[3:] for line in page.splitlines() if line.startswith("## ")] == list(kpis.GROUPS)
     rows = [line for line in page.splitlines() if line.startswith("| `")]
-    patterns = {kpi.pattern or kpi.name for kpi in kpis.catalogue(STAGES, kpi_totals.FEATURES)}
+    patterns = {
+        kpi.pattern or kpi.name for kpi in kpis.catalogue(STAGES, STATIONS, optional=list(kpis.OPTIONAL_GROUPS))
+    }
     assert {row.split("`")[1] for row in rows} == patterns
     assert len(rows) == len(patterns)
     assert "| `doctor_utilisation` | Doctor utilisation | share | none | 0 to 1 |" in page
     assert "| `punctuality_mean_min` | Mean arrival against slot time | min | none | any |" in page
     assert "`<stage>`: each stage of the pathway" in page
-    assert "Reported only when `hospital.survey.enabled` is true." in page
+    assert "Only in runs with `hospital.survey.enabled=true`." in page
     outside_code = re.sub(r"`[^`]*`", "", page)
     assert not re.search(r"<[a-z]", outside_code)  # outside code, <stage> would read as an HTML tag
 

@@ -19,10 +19,10 @@ PACKAGE = Path(__file__).resolve().parents[2] / "sim"
 # top to bottom; a module imports from its own layer or below
 LAYERS = [
     ["__main__", "app"],
-    ["reporting", "compare", "precision", "aggregate", "report"],  # the last four: public shims
+    ["reporting", "compare", "precision", "aggregate", "report", "crm"],  # the last five: public shims
     ["runs"],
     ["config", "analysis"],
-    ["complaints", "service_quality"],
+    ["complaints", "service_quality", "patients_over_time"],
     ["engine"],
     ["demand"],
     ["distributions", "streams", "clock"],
@@ -115,7 +115,9 @@ def test_no_import_cycles():
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
-@pytest.mark.parametrize("package", ["sim.engine", "sim.demand", "sim.complaints"])
+@pytest.mark.parametrize(
+    "package", ["sim.engine", "sim.demand", "sim.complaints", "sim.patients_over_time", "sim.service_quality"]
+)
 def test_model_layers_load_no_output_libraries(package):
     """Every module of the model's layers imports (in a fresh interpreter) without
     loading Hydra, OmegaConf, pandas, matplotlib or pyarrow; so does ``import sim``."""

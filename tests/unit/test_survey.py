@@ -71,7 +71,7 @@ DRIVERS = {
     "information gaps": ({"information_gaps": np.full(N, 2, dtype=np.int8)}, SKILL, ["responsiveness", "empathy"]),
     "doctor skill": ({}, np.full(4, -1.5), ["assurance"]),
     "rushed consultation": ({"communication_quality": np.full(N, -1.5)}, SKILL, ["empathy"]),
-    "charge": ({"charge": np.full(N, 900.0)}, SKILL, ["economy"]),
+    "charge": ({"charge_total": np.full(N, 900.0)}, SKILL, ["economy"]),
 }
 
 
