@@ -35,14 +35,23 @@ from sim.config.compose import (
 from sim.reporting import help_screen
 from sim.runs import sweep_jobs as sweep
 from sim.runs.sweep_launch import jobs_fail_alone
-from sim.schema import Config
+from sim.schema import Config, ResearchTask
 
 EXIT_BAD_CONFIG = 2
 
 
 def execute(typed: Config, out: Path, overrides: list[str]) -> None:
     """Simulate, write the run files and report into ``out``, print the KPI table and
-    any overload warnings."""
+    any overload warnings; or run the research tool ``research.task`` names
+    (``sim.research.tasks``)."""
+    if typed.research.task != ResearchTask.none:
+        from sim.research.tasks import execute as research
+
+        sweep.writing_into("research", out)
+        lines = research(typed, out, overrides)
+        if typed.output.print_kpis:
+            print("\n".join(lines))
+        return
     from sim.reporting.result import simulate  # here: --help needs none of it
 
     result = simulate(typed, overrides=overrides, directory=out)

@@ -159,13 +159,50 @@ class Session:
     end: str = setting("12:00", help="time of day the session ends (H:MM); patients waiting then are still seen")
 
 
+# Keys of rosters and station schedules: a day's most specific key applies (holiday,
+# then its weekday, then weekdays / weekend, then all); see sim.staffing.days.
+_DAY_KEYS = "keys mon, tue, wed, thu, fri, sat, sun, weekdays, weekend, all, holiday"
+
+
+@dataclass
+class ServerChange:
+    """On the days ``days`` names, from a time of day on, this many servers are on
+    duty (until the next change of those days)."""
+
+    days: str = setting("all", help="the days of this change: " + _DAY_KEYS[5:])
+    start: str = setting("8:00", help="time of day the count takes effect (H:MM)")
+    servers: int = setting(1, help="servers on duty from then until the next change", ge=0)
+
+
+@dataclass
+class ExtraServers:
+    """Extra servers on duty between two times of day, every day (a peak window)."""
+
+    start: str = setting("9:00", help="time of day the extra servers start (H:MM)")
+    end: str = setting("11:00", help="time of day they stop taking patients (H:MM); a patient in service is finished")
+    servers: int = setting(1, help="servers added to the station's count in that window", ge=1)
+
+
 @dataclass
 class StationConfig:
-    """A first-come-first-served station with identical servers (windows, counters)."""
+    """A first-come-first-served station with identical servers (windows, counters).
+
+    ``servers`` from ``opens`` all day is the shorthand; ``schedule`` gives the servers
+    by time of day instead (piecewise constant) on the days its changes name, starting
+    at the first change of the day (which replaces ``opens`` on those days). A server going off
+    duty finishes the patient in service (sim.staffing.schedules)."""
 
     servers: int = setting(1, help="servers (windows, counters) working at the station", ge=1)
     service: Distribution = setting(help="service time of one patient (minutes)", factory=Distribution)
     opens: str = setting("0:00", help="time of day the servers start work (H:MM)")
+    schedule: list[ServerChange] = setting(
+        help="servers by time of day: changes {days, start, servers}, in order for each days key, "
+        "the first when the station opens (days not covered: servers from opens)",
+        factory=list,
+    )
+    extra: list[ExtraServers] = setting(
+        help="extra servers between two times of day, every day, on top of the count (peak windows)", factory=list
+    )
 
 
 @dataclass
@@ -184,6 +221,9 @@ class RegistrationConfig(StationConfig):
     kiosk_service: Distribution = setting(
         help="registration time at a kiosk (minutes)",
         factory=lambda: Distribution(kind=DistributionKind.lognormal, median=0.7, sigma=0.5),
+    )
+    kiosk_schedule: list[ServerChange] = setting(
+        help="kiosks in service by time of day (as schedule; days not covered: kiosks from opens)", factory=list
     )
 
 
@@ -204,8 +244,16 @@ class DepartmentConfig:
     share: float = setting(
         MISSING, help="share of the day's patients who come for this department (departments sum to 1)", ge=0, le=1
     )
-    doctors: int = setting(1, help="doctors working in the department's sessions", ge=1)
+    doctors: int = setting(1, help="doctors on duty in each session (the whole roster when roster is empty)", ge=1)
     sessions: list[Session] = setting(help="the doctors' sessions of the day, in order", factory=lambda: [Session()])
+    # Named doctors: the department has max(doctors, every roster count) of them; a
+    # session with k on duty is worked by the first k (sim.staffing.rosters).
+    roster: dict[str, list[int]] = setting(
+        help="doctors on duty in each session, by day (" + _DAY_KEYS + "): one count per session "
+        "(days not listed: doctors)",
+        factory=dict,
+        ge=0,
+    )
     consultation: Distribution = setting(help="length of a first consultation (minutes)", factory=Distribution)
     review: Distribution = setting(help="length of the review of examination results (minutes)", factory=Distribution)
     exam_probability: dict[str, float] = setting(
@@ -438,6 +486,140 @@ class BookingConfig:
     )
 
 
+# -- staffing: holidays, staff costs, staffing interventions, baulking ---------------
+# (sim.staffing resolves rosters and schedules of a day; sim.analysis.staff_costs
+# prices them; docs/background/staffing.md)
+
+
+@dataclass
+class HolidaysConfig:
+    """Days on which departments run a reduced roster (the Spring Festival week…)."""
+
+    dates: list[str] = setting(
+        help="holiday dates YYYY-MM-DD, or ranges YYYY-MM-DD..YYYY-MM-DD (both ends included)", factory=list
+    )
+    # estimate: about half of the outpatient sessions run during the Spring Festival week
+    doctor_share: float = setting(
+        0.5,
+        help="share of each session's doctors on duty on a holiday, rounded (departments without a holiday roster row)",
+        ge=0,
+        le=1,
+    )
+    demand_index: float = setting(1.0, help="demand multiplier on a holiday (on top of weekday and month)", ge=0)
+
+
+@dataclass
+class StaffCostsConfig:
+    """What staff cost, in yuan (CNY) per hour, and the overtime premium.
+
+    Estimates: Zhang & Liu (BMC Health Serv Res 2018;18:596) found Chinese tertiary
+    hospital physicians earned US$13,764 after tax in 2015 (about CNY 86,000), 76% of
+    them working over 40 h a week: about CNY 35 an hour after tax, roughly doubled
+    here for tax, social insurance and housing fund paid by the employer and for
+    salary growth since 2015. The other roles are scaled from it (estimates)."""
+
+    doctor: float = setting(100.0, help="a doctor, per rostered hour (CNY; estimate, see the class)", ge=0)
+    registration_clerk: float = setting(40.0, help="a registration window's clerk, per hour (CNY; estimate)", ge=0)
+    cashier: float = setting(40.0, help="a cashier, per hour (CNY; estimate)", ge=0)
+    pharmacist: float = setting(55.0, help="a pharmacy window's pharmacist, per hour (CNY; estimate)", ge=0)
+    technician: float = setting(60.0, help="a laboratory or imaging technician, per hour (CNY; estimate)", ge=0)
+    complaint_officer: float = setting(50.0, help="a complaint officer, per office hour (CNY; estimate)", ge=0)
+    kiosk: float = setting(
+        3.0, help="a registration kiosk in service, per hour: lease and upkeep (CNY; estimate)", ge=0
+    )
+    # Labour Law of the PRC, art. 44: extended hours are paid at no less than 150%
+    overtime_premium: float = setting(
+        1.5, help="pay per overtime hour as a multiple of the hourly cost (Labour Law of the PRC, art. 44)", ge=1
+    )
+    shift_ends: str = setting(
+        "17:30", help="time of day station staff's paid hours end (H:MM); serving later is overtime"
+    )
+
+
+@dataclass
+class ExtraDoctorsConfig:
+    """Doctors added to the rosters: a count everywhere, a count per department, or by
+    a rule (sessions whose predicted wait is too long)."""
+
+    every_session: int = setting(0, help="doctors added to every session of every department", ge=0)
+    departments: dict[str, int] = setting(
+        help="doctors added to every session of these departments, by name", factory=dict, ge=0
+    )
+    wait_above_min: float | None = setting(
+        None,
+        help="rule: add doctors to each session whose predicted mean wait for the doctor (M/M/c at the "
+        "session's mean load, baseline roster) exceeds this many minutes (null: no rule)",
+        gt=0,
+    )
+    max_per_session: int = setting(3, help="rule: at most this many doctors added to a session", ge=1)
+
+
+@dataclass
+class ExtendedHoursConfig:
+    """Sessions lengthened: every session starts earlier and ends later (into the
+    lunch break, before the morning, into the evening); sessions must not overlap."""
+
+    start_earlier_min: float = setting(0.0, help="minutes every session starts earlier", ge=0)
+    end_later_min: float = setting(0.0, help="minutes every session ends later", ge=0)
+    departments: list[str] = setting(help="departments whose sessions are lengthened (empty: every one)", factory=list)
+
+
+@dataclass
+class ExamPrebookingConfig:
+    """Examinations booked at the consultation for a slot: the patient comes to the
+    exam at the slot's start instead of queueing at once."""
+
+    enabled: bool = setting(False, help="exams are booked for a slot when the doctor orders them")
+    exams: list[str] = setting(help="exams booked (empty: every exam)", factory=list)
+    slot_length_min: float = setting(15.0, help="length of an exam slot (minutes)", gt=0)
+    # estimate: slots filled to 85% of what the servers can do, leaving room for variability
+    capacity_share: float = setting(
+        0.85,
+        help="bookings per slot as a share of what its servers can do (servers x length / mean service)",
+        gt=0,
+        le=1,
+    )
+    lead_min: float = setting(
+        15.0, help="the earliest slot starts this many minutes after the consultation (to pay and walk)", ge=0
+    )
+
+
+@dataclass
+class StaffingConfig:
+    """Holidays, staff costs and the staffing interventions (rosters are on the
+    departments, station schedules on the stations)."""
+
+    holidays: HolidaysConfig = setting(help="days with a reduced roster", factory=HolidaysConfig)
+    costs: StaffCostsConfig = setting(help="staff costs per hour and overtime premium", factory=StaffCostsConfig)
+    extra_doctors: ExtraDoctorsConfig = setting(help="doctors added to the rosters", factory=ExtraDoctorsConfig)
+    extended_hours: ExtendedHoursConfig = setting(help="sessions lengthened", factory=ExtendedHoursConfig)
+    exam_prebooking: ExamPrebookingConfig = setting(
+        help="exams booked for a slot at the consultation", factory=ExamPrebookingConfig
+    )
+
+
+@dataclass
+class BaulkingConfig:
+    """Baulking: a patient who reaches the doctor's queue and finds more patients
+    waiting per doctor than their threshold (drawn per patient) does not join: they
+    leave, or come back once later the same day (and leave if it is still too long)."""
+
+    enabled: bool = setting(False, help="patients who find the doctor's queue too long leave or come back later")
+    # estimate: a queue display shows the patients ahead; median 15 per doctor is over an hour's wait
+    threshold: Distribution = setting(
+        help="patients waiting per doctor a patient still joins (more: they baulk)",
+        factory=lambda: Distribution(kind=DistributionKind.lognormal, median=15.0, sigma=0.5),
+    )
+    return_share: float = setting(
+        0.5, help="probability a baulking patient comes back later the same day (estimate)", ge=0, le=1
+    )
+    return_after: Distribution = setting(
+        help="minutes until a baulking patient comes back (estimate)",
+        factory=lambda: Distribution(kind=DistributionKind.exponential, mean=60.0),
+    )
+    booked: bool = setting(False, help="booked patients baulk too (otherwise only walk-ins)")
+
+
 @dataclass
 class HospitalConfig:
     """A hospital: its demand, stations, departments, patients, complaints and appointments."""
@@ -472,6 +654,8 @@ class HospitalConfig:
     )
     survey: SurveyConfig = setting(help="the post-visit SERVQUAL survey", factory=lambda: SurveyConfig())
     season: SeasonConfig = setting(help="departments' seasonal demand and holidays", factory=lambda: SeasonConfig())
+    staffing: StaffingConfig = setting(help="holidays, staff costs and staffing interventions", factory=StaffingConfig)
+    baulking: BaulkingConfig = setting(help="patients leaving at the sight of a long queue", factory=BaulkingConfig)
     # patients over time (sim.patients_over_time): identity, return visits, loyalty, charges
     population: PopulationConfig = setting(
         help="patients over time: identity, return visits, loyalty", factory=lambda: PopulationConfig()
@@ -584,6 +768,10 @@ class Config:
     # Each selected intervention patches `hospital` and adds its name -> one-line
     # description here, so a run records what was switched on.
     interventions: dict[str, str] = setting(help="interventions switched on: name -> what it changes", factory=dict)
+    research: ResearchConfig = setting(
+        help="research tools run instead of a scenario (sensitivity, pdca, optimise_staffing)",
+        factory=lambda: ResearchConfig(),
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -1083,6 +1271,159 @@ class SeasonConfig:
         ge=0,
     )
     holidays: list[HolidayPeriod] = setting(help="periods with doctors on leave and demand changed", factory=list)
+
+
+# ---------------------------------------------------------------------------------
+# Research tools (sim.research): global sensitivity analysis, a PDCA improvement loop
+# and simulation-optimisation of staffing. Off unless research.task names one
+# (experiment=sensitivity, experiment=pdca, experiment=optimise_staffing).
+
+
+class ResearchTask(StrEnum):
+    """What a run does: simulate the scenario, or one of the research tools."""
+
+    none = "none"  # simulate the configured scenario (the usual run)
+    sensitivity = "sensitivity"  # Morris screening, then Sobol indices (SALib)
+    pdca = "pdca"  # Plan-Do-Check-Act cycles of interventions
+    optimise_staffing = "optimise_staffing"  # cheapest staffing meeting targets (Optuna)
+
+
+class SensitivityModel(StrEnum):
+    """What the sensitivity analysis evaluates."""
+
+    simulation = "simulation"  # the configured hospital (KPIs averaged over the replications)
+    ishigami = "ishigami"  # the Ishigami function, whose indices are known (a check of the machinery)
+
+
+class OptimiseSampler(StrEnum):
+    """How Optuna proposes staffing configurations."""
+
+    tpe = "tpe"  # tree-structured Parzen estimator, multi-objective with constraints
+    nsga2 = "nsga2"  # NSGA-II genetic algorithm with constraints
+    grid = "grid"  # every configuration of the grid (the exhaustive reference)
+
+
+@dataclass
+class ParameterRange:
+    """An uncertain input of the sensitivity analysis, uniform on [low, high]."""
+
+    key: str = setting(MISSING, help="the setting varied, a dotted key; * stands for every entry of a dict")
+    low: float = setting(MISSING, help="smallest value (a multiplier of the hospital's value when relative)")
+    high: float = setting(MISSING, help="largest value (a multiplier of the hospital's value when relative)")
+    relative: bool = setting(False, help="low and high multiply the hospital's own value")
+    label: str = setting("", help="the parameter in plain words, for tables and figures (empty: its name)")
+
+
+@dataclass
+class MorrisConfig:
+    """Morris elementary effects: the screening step."""
+
+    trajectories: int = setting(20, help="trajectories; evaluations = trajectories x (parameters + 1)", ge=2)
+    levels: int = setting(4, help="grid levels of each parameter's range (even)", ge=2)
+
+
+@dataclass
+class SobolConfig:
+    """Sobol variance-based indices (Saltelli's sampling): the second step."""
+
+    base_samples: int = setting(128, help="N, a power of 2; evaluations = N x (parameters kept + 2)", ge=2)
+    parameters: int = setting(
+        6, help="parameters kept for Sobol, the most influential in the Morris screening (0: all)", ge=0
+    )
+
+
+@dataclass
+class SensitivityConfig:
+    """Global sensitivity analysis: Morris screening of every parameter, then Sobol
+    first- and total-order indices of the most influential ones; the others stay at
+    the hospital's values. Each sample point runs run.replications replications with
+    the same seed (common random numbers) and its KPIs are their means."""
+
+    model: SensitivityModel = setting(SensitivityModel.simulation, help="simulation or ishigami (a known case)")
+    parameters: dict[str, ParameterRange] = setting(
+        help="the uncertain inputs by name, each with its key and range", factory=dict
+    )
+    outputs: list[str] = setting(
+        help="KPIs analysed", factory=lambda: ["expected_complaints_per_1000_visits", "wait_doctor_mean_min"]
+    )
+    morris: MorrisConfig = setting(help="the screening step", factory=MorrisConfig)
+    sobol: SobolConfig = setting(help="the variance-based step", factory=SobolConfig)
+    bootstrap: int = setting(1000, help="bootstrap resamples for the indices' confidence intervals", ge=10)
+    confidence: float = setting(0.95, help="confidence level of the intervals", gt=0, lt=1)
+
+
+@dataclass
+class PdcaConfig:
+    """Plan-Do-Check-Act: each cycle finds the cause with the highest complaint rate,
+    applies the next untried change mapped to it, compares the result with the
+    current scenario (paired by replication) and keeps the change only if it lowers
+    the complaint rate significantly."""
+
+    cycles: int = setting(6, help="cycles (one change tried per cycle)", ge=1)
+    kpi: str = setting("expected_complaints_per_1000_visits", help="the complaint rate a change must lower")
+    cause_kpi: str = setting(
+        "expected_complaints_{cause}_per_1000_visits",
+        help="the KPI of one cause, {cause} standing for its name: Plan picks the cause where it is highest",
+    )
+    changes: dict[str, list[str]] = setting(
+        help="by cause, the changes to try in order: an intervention's name, or overrides key=value separated by spaces",
+        factory=dict,
+    )
+    confidence: float = setting(0.95, help="confidence level of the paired interval that decides", gt=0, lt=1)
+
+
+@dataclass
+class StaffingVariable:
+    """A staffing lever the optimiser sets: an integer setting between low and high."""
+
+    key: str = setting(MISSING, help="the setting, a dotted key; * makes one variable per entry of a dict")
+    low: int = setting(MISSING, help="fewest", ge=0)
+    high: int = setting(MISSING, help="most", ge=0)
+
+
+@dataclass
+class OptimiseConfig:
+    """Simulation-optimisation of staffing with Optuna: minimise the staff cost (and
+    the wait) subject to targets on KPIs, with common random numbers. A trial runs
+    min_replications replications and doubles them, up to max_replications, while the
+    interval of a KPI with a target still contains the target."""
+
+    variables: dict[str, StaffingVariable] = setting(help="the staffing levers by name", factory=dict)
+    # Estimates (CNY per hour; no published source found): a stand-in until rostered
+    # staff costs exist, used by sim.research.staff_cost, the one place they are read.
+    hourly_cost: dict[str, float] = setting(
+        help="staff cost per hour of each role (CNY; estimates): doctor, registration_clerk, cashier, pharmacist",
+        factory=lambda: {"doctor": 150.0, "registration_clerk": 45.0, "cashier": 45.0, "pharmacist": 60.0},
+        ge=0,
+    )
+    objectives: list[str] = setting(
+        help="what is minimised: staff_cost_per_day (CNY) first, then KPIs (lower is better)",
+        factory=lambda: ["staff_cost_per_day", "wait_doctor_mean_min"],
+    )
+    targets: dict[str, float] = setting(
+        help="targets a configuration's KPI means must meet: at most (lower is better) or at least (higher is better)",
+        factory=lambda: {"wait_doctor_mean_min": 15.0, "expected_complaints_per_1000_visits": 0.4},
+    )
+    sampler: OptimiseSampler = setting(OptimiseSampler.tpe, help="tpe, nsga2 or grid (every configuration)")
+    sampler_seed: int | None = setting(
+        None, help="seed of the sampler's proposals (null: run.seed; the simulation keeps run.seed)", ge=0
+    )
+    trials: int = setting(60, help="configurations tried (grid: ignored, the whole grid)", ge=1)
+    batch: int = setting(4, help="trials proposed at once and simulated side by side", ge=1)
+    min_replications: int = setting(5, help="replications of a trial first run", ge=2)
+    max_replications: int = setting(20, help="most replications of a trial", ge=2)
+    confidence: float = setting(0.95, help="confidence level of the intervals", gt=0, lt=1)
+    best: int = setting(5, help="best configurations listed with their overrides", ge=1)
+
+
+@dataclass
+class ResearchConfig:
+    """The research tools (sim.research), run instead of a scenario when task is set."""
+
+    task: ResearchTask = setting(ResearchTask.none, help="none, sensitivity, pdca or optimise_staffing")
+    sensitivity: SensitivityConfig = setting(help="global sensitivity analysis", factory=SensitivityConfig)
+    pdca: PdcaConfig = setting(help="the Plan-Do-Check-Act loop", factory=PdcaConfig)
+    optimise: OptimiseConfig = setting(help="simulation-optimisation of staffing", factory=OptimiseConfig)
 
 
 # ---------------------------------------------------------------------------------

@@ -55,3 +55,37 @@ def appointments_result() -> sim.Result:
         "hospital.booking.slots.rule=bailey_welch",
         "hospital.booking.slots.overbooking=0.1",
     )
+
+
+# a week of teaching_demo with everything issue 13 adds switched on (sim.staffing)
+STAFFING_OVERRIDES = [
+    "hospital=teaching_demo",
+    "run.days=7",
+    "run.replications=2",
+    "run.start_date=2026-03-02",
+    "hospital.arrivals.daily_volume=220",
+    "hospital.departments.internal_medicine.assignment=pooled",
+    "hospital.departments.internal_medicine.roster={weekdays:[3,2],sat:[2,1],sun:[1,1],holiday:[1,0]}",
+    "hospital.departments.surgery.roster={all:[2,1],sun:[1,0]}",
+    "hospital.staffing.holidays.dates=[2026-03-04]",
+    "hospital.staffing.extended_hours.end_later_min=15",
+    "hospital.registration.schedule=[{days:all,start:'7:30',servers:1},{days:weekdays,start:'7:30',servers:1},"
+    "{days:weekdays,start:'8:00',servers:2},{days:weekdays,start:'10:00',servers:1}]",
+    "hospital.pharmacy.schedule=[{days:weekdays,start:'7:30',servers:1},{days:weekdays,start:'12:00',servers:2},"
+    "{days:weekdays,start:'13:00',servers:1}]",
+    "hospital.cashier.extra=[{start:'9:00',end:'10:00',servers:1}]",
+    "hospital.exams.imaging.schedule=[{days:all,start:'8:00',servers:2},{days:all,start:'12:00',servers:1}]",
+    "hospital.staffing.exam_prebooking.enabled=true",
+    "hospital.staffing.exam_prebooking.exams=[imaging]",
+    "hospital.baulking.enabled=true",
+    "hospital.baulking.threshold={kind:lognormal,median:4,sigma:0.5}",
+]
+
+
+@pytest.fixture(scope="session")
+def staffing_result() -> sim.Result:
+    """teaching_demo for a week with rosters by weekday and session (a pooled
+    department, a holiday with its own row, a closed Sunday afternoon), lengthened
+    sessions, station schedules (registration windows, pharmacy, imaging), an extra
+    cashier window, imaging pre-booked and baulking on."""
+    return run(*STAFFING_OVERRIDES)

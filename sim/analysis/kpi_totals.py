@@ -26,10 +26,12 @@ import math
 import numpy as np
 
 from sim.analysis.percentiles import KeptWaits, WaitHistogram
+from sim.analysis.staff_costs import StaffCosts, day_rows
 from sim.analysis.stations import DOCTORS_PREFIX, Station
 from sim.clock import MINUTES_PER_DAY
 from sim.complaints import hcat
 from sim.engine.records import (
+    BAULKED,
     CLINIC_CLOSED,
     COMPLETED,
     LEFT_WITHOUT_BEING_SEEN,
@@ -49,6 +51,7 @@ OUTCOME_CODES = {
     "left_without_being_seen": LEFT_WITHOUT_BEING_SEEN,
     "review_deferred": REVIEW_DEFERRED,
     "clinic_closed": CLINIC_CLOSED,
+    "baulked": BAULKED,
 }
 # scalar totals, by name (sums end in _sum, the rest are counts)
 TOTALS = (
@@ -94,6 +97,14 @@ TOTALS = (
     "complaints_onsite",
     "complaints_within_target",
     "complaints_upheld",
+    # staffing (sim.analysis.staff_costs; baulking and exam slots when switched on)
+    "staff_cost_sum",
+    "staff_overtime_cost_sum",
+    "doctor_hours_sum",
+    "costed_days",
+    "baulk_returned",
+    "exam_slot_delay_sum",
+    "exam_slot_delay_count",
 )
 # parts of the model a hospital switches on, whose KPIs a run reports only then
 INFORMATION_GAPS, SURVEY, DISPUTES = "information_gaps", "survey", "disputes"
@@ -121,7 +132,9 @@ class KpiTotals:
 
     ``exact_percentile``: keep every wait for the doctor (exact 90th percentile) or
     only a histogram of them (bounded memory). ``stations`` (``sim.analysis.stations``)
-    and the hospital's ``warmup_min``: for each station's utilisation."""
+    and the hospital's ``warmup_min``: for each station's utilisation. ``costs``: what
+    prices the staff of a day (without it, the cost KPIs are NaN). ``features``: the
+    optional parts of the model switched on (``features_of``), whose totals are kept."""
 
     def __init__(
         self,
@@ -130,10 +143,12 @@ class KpiTotals:
         exact_percentile: bool = True,
         stations: list[Station] | tuple[Station, ...] = (),
         warmup_min: float = 0.0,
+        costs: StaffCosts | None = None,
         features: frozenset[str] = frozenset(),
     ):
         self.stages = stages
         self.doctors = doctors
+        self.costs = costs
         self.features = frozenset(features)
         self.stations = list(stations)
         self.station_names = [station.name for station in self.stations]
@@ -177,6 +192,7 @@ class KpiTotals:
         self._sessions(sessions)
         self._stations(visits, sessions, keep)
         self._complaint_inputs(visits, keep, complaint_visit_ids)
+        self._staffing(visits, sessions, keep)
         if INFORMATION_GAPS in self.features:
             self._information_gaps(visits, keep)
 
@@ -322,8 +338,23 @@ class KpiTotals:
                     ends = end if selected is None else np.where(selected, end, np.nan)
                     last_end = np.fmax(last_end, np.fmax.reduceat(ends, first_rows))
             opened = days * MINUTES_PER_DAY + max(station.opens_min, self.warmup_min)
+            if self.costs is not None and self._scheduled(station, days, opened, last_end):
+                continue  # servers by the schedule (sim.staffing.schedules)
             span = np.clip(last_end - opened, 0.0, None)  # NaN: nobody served there that day
             self.station_available_sum[station.name] += station.servers * float(np.nansum(span))
+
+    def _scheduled(self, station: Station, days: np.ndarray, opened: np.ndarray, last_end: np.ndarray) -> bool:
+        """Add a scheduled station's server-minutes on duty from opening (or the end of a
+        warm-up) to its last service of each day; False if its servers are a fixed count."""
+        for day, start, end in zip(days.astype(int).tolist(), opened.tolist(), last_end.tolist(), strict=True):
+            if end != end:  # NaN: nobody served there that day
+                continue
+            base = day * MINUTES_PER_DAY
+            minutes = self.costs.on_duty_minutes(station.name, day, start - base, end - base)
+            if minutes is None:
+                return False
+            self.station_available_sum[station.name] += minutes
+        return True
 
     def _complaint_inputs(self, v: dict[str, np.ndarray], keep: np.ndarray, complaint_visit_ids: np.ndarray) -> None:
         p = v["complaint_probability"]
@@ -333,6 +364,26 @@ class KpiTotals:
         np.add.at(self.expected_per_doctor, v["doctor_id"][seen], p[seen])
         first = v["visit_id"][0] if len(v["visit_id"]) else 0
         self._complaint_counted.append(keep[complaint_visit_ids - first])
+
+    def _staffing(self, v: dict[str, np.ndarray], sessions: dict[str, np.ndarray], keep: np.ndarray) -> None:
+        """Staff costs of the days, and the visits that baulked and came back or waited for exam slots."""
+        if "baulk_returned_at" in v:
+            self._add(baulk_returned=int((~np.isnan(v["baulk_returned_at"][keep])).sum()))
+        if "exam_slot_delay_min" in v:
+            delay = _present(v["exam_slot_delay_min"][keep])
+            self._add(exam_slot_delay_sum=float(delay.sum()), exam_slot_delay_count=len(delay))
+        if self.costs is None:
+            return
+        doctors = self.costs.doctors(sessions) if len(sessions.get("doctor_id", ())) else None
+        if doctors is not None:
+            self._add(
+                staff_cost_sum=doctors["cost"],
+                staff_overtime_cost_sum=doctors["overtime_cost"],
+                doctor_hours_sum=doctors["hours"],
+            )
+        for day, rows in day_rows(v["day"]):
+            priced = self.costs.day(v, rows, day)
+            self._add(staff_cost_sum=priced["cost"], staff_overtime_cost_sum=priced["overtime_cost"], costed_days=1)
 
     def finish(self, complaints: dict[str, np.ndarray], expected_by_category: np.ndarray) -> KpiTotals:
         """Add the complaint table of the replication (handled by the office, every

@@ -495,6 +495,85 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
             _share("overtime_sum", "sessions"),
         ),
     ),
+    # issue 13: rosters, schedules, staff costs, staffing interventions, baulking
+    # (sim.analysis.staff_costs prices the staff; docs/how-to/staffing.md)
+    "Staffing and costs": (
+        Kpi(
+            "staff_cost_per_visit",
+            "Staff cost per visit",
+            "CNY per visit",
+            "what the day's staff cost (doctors' rostered sessions and overtime, station staff's paid hours and "
+            "overtime, kiosks, complaint officers; hospital.staffing.costs, estimates) ÷ visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: ratio(t["staff_cost_sum"], t["visits"]) if t.costs is not None else NAN,
+        ),
+        Kpi(
+            "staff_cost_per_day",
+            "Staff cost per day",
+            "CNY per day",
+            "what the staff cost per day simulated (as staff_cost_per_visit)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: ratio(t["staff_cost_sum"], t["costed_days"]) if t.costs is not None else NAN,
+        ),
+        Kpi(
+            "staff_overtime_cost_share",
+            "Staff cost paid as overtime",
+            "share",
+            "share of the staff cost paid for work past the end of sessions and shifts (at the overtime premium)",
+            Better.LOWER,
+            SHARE,
+            lambda t: ratio(t["staff_overtime_cost_sum"], t["staff_cost_sum"]) if t.costs is not None else NAN,
+        ),
+        Kpi(
+            "doctor_hours_per_day",
+            "Doctor-hours rostered per day",
+            "hours per day",
+            "doctors' rostered session hours per day simulated (overtime not included)",
+            Better.NONE,
+            NON_NEGATIVE,
+            lambda t: ratio(t["doctor_hours_sum"], t["costed_days"]) if t.costs is not None else NAN,
+        ),
+        Kpi(
+            "waiting_per_visit_min",
+            "Queueing per visit",
+            "min per visit",
+            "every queue wait of every stage (registration to pharmacy, the review's from the results) added up, "
+            "÷ visits",
+            Better.LOWER,
+            NON_NEGATIVE,
+            lambda t: ratio(sum(t.stage_wait_sum.values()), t["visits"]),
+        ),
+        Kpi(
+            "baulked_share",
+            "Left at the sight of the queue",
+            "share",
+            "share of visits that found the doctor's queue longer than they would join and left (baulking)",
+            Better.LOWER,
+            SHARE,
+            _share("baulked", "visits"),
+        ),
+        Kpi(
+            "baulk_returned_share",
+            "Came back later after baulking",
+            "share",
+            "share of visits that baulked at the doctor's queue and came back later the same day",
+            Better.NONE,
+            SHARE,
+            _share("baulk_returned", "visits"),
+        ),
+        Kpi(
+            "exam_slot_delay_mean_min",
+            "Wait for a pre-booked exam slot",
+            "min",
+            "with exam pre-booking: mean minutes from paying to the booked slot's start, over visits with "
+            "pre-booked exams (a scheduled delay, not a queue)",
+            Better.LOWER,
+            NON_NEGATIVE,
+            _mean("exam_slot_delay"),
+        ),
+    ),
     "Stations": (STATIONS,),
     "Complaints": (
         Kpi(

@@ -6,32 +6,12 @@ from __future__ import annotations
 
 from sim import distributions
 from sim.schema import Distribution, HospitalConfig
+from sim.staffing.queueing import erlang_c as erlang_c  # re-exported: defined once, in the staffing wing
+from sim.staffing.queueing import mmc_mean_wait
 
 
 def _mean(spec: Distribution) -> float:
     return distributions.build(spec).mean
-
-
-def erlang_c(arrival_rate: float, mean_service: float, servers: int) -> float:
-    """Probability that an arrival to an M/M/c queue has to wait."""
-    offered = arrival_rate * mean_service  # in Erlangs
-    rho = offered / servers
-    if rho >= 1:
-        raise ValueError(f"utilisation {rho:.3f} >= 1: the queue is unstable")
-    term = 1.0
-    total = 1.0  # sum_{k<c} a^k / k!
-    for k in range(1, servers):
-        term *= offered / k
-        total += term
-    last = term * offered / servers  # a^c / c!
-    tail = last / (1 - rho)
-    return tail / (total + tail)
-
-
-def mmc_mean_wait(arrival_rate: float, mean_service: float, servers: int) -> float:
-    """Mean wait in queue Wq of an M/M/c queue (same time unit as the inputs)."""
-    rho = arrival_rate * mean_service / servers
-    return erlang_c(arrival_rate, mean_service, servers) * mean_service / (servers * (1 - rho))
 
 
 def network_nodes(hospital: HospitalConfig) -> dict[str, dict[str, float]]:

@@ -33,6 +33,7 @@ from sim.complaints import model as complaints
 from sim.complaints.concentration import TOP_SHARE, top_share
 from sim.engine.records import counted
 from sim.schema import HospitalConfig, RunConfig
+from sim.staffing.rosters import staff
 from sim.streams import Streams
 
 KOHANIM_COMPLAINTS_PER_DOCTOR = 2.56  # Kohanim et al. 2016: 2.56 complaints per physician over 4 years
@@ -317,7 +318,7 @@ def measure(
 
 
 def _doctors(hospital: HospitalConfig) -> int:
-    return sum(d.doctors for d in hospital.departments.values())
+    return sum(staff(hospital, name) for name in hospital.departments)
 
 
 def _assess(rep: Replication, hospital: HospitalConfig) -> complaints.Assessment:

@@ -4,7 +4,8 @@ complaint model, computed with NumPy over a replication's visit columns.
 Drivers (all zero on a perfect visit):
 
 * perceived excess wait: at every stage, max(0, multiplier x wait - tolerance), summed;
-  tolerances are per patient (one draw per patient scales every stage's median);
+  tolerances are per patient (one draw per patient scales every stage's median); a
+  patient who baulked at the doctor's queue judges the wait they foresaw;
 * deferral: the results came back after the doctor had gone home;
 * crowding: patients waiting per server on joining the worst queue, above a threshold;
 * communication deficit: perfect quality - consultation quality (never negative);
@@ -27,9 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import distributions
 from sim.complaints import crowding
-from sim.engine.records import LEFT_WITHOUT_BEING_SEEN, REVIEW_DEFERRED
+from sim.engine.records import BAULKED, LEFT_WITHOUT_BEING_SEEN, REVIEW_DEFERRED
 from sim.schema import ComplaintsConfig, HospitalConfig
+from sim.staffing.rosters import staff
 from sim.streams import Streams
 
 NO_EVENT, QUALITY_EVENT, SAFETY_EVENT = 0, 1, 2
@@ -77,11 +80,10 @@ def doctor_draws(hospital: HospitalConfig, streams: Streams) -> tuple[np.ndarray
     c = hospital.complaints.communication
     sd = c.doctor_propensity_sd
     skill, propensity = [], []
-    for name, department in hospital.departments.items():
-        skill.append(
-            c.skill_mean + c.skill_sd * streams.stream(f"complaints.skill.{name}").standard_normal(department.doctors)
-        )
-        z = streams.stream(f"complaints.propensity.{name}").standard_normal(department.doctors)
+    for name in hospital.departments:
+        doctors = staff(hospital, name)  # the department's named doctors: doctor k is the same in every scenario
+        skill.append(c.skill_mean + c.skill_sd * streams.stream(f"complaints.skill.{name}").standard_normal(doctors))
+        z = streams.stream(f"complaints.propensity.{name}").standard_normal(doctors)
         propensity.append(np.exp(sd * z - sd * sd / 2))  # lognormal with mean one
     return np.concatenate(skill), np.concatenate(propensity)
 
@@ -114,6 +116,8 @@ def _waits(columns, hospital: HospitalConfig, stages: list[str], tolerance_z: np
     scale = np.exp(w.tolerance_sigma * tolerance_z)
     for k, stage in enumerate(stages):
         wait, began = stage_waits(columns, stage)
+        if stage == "consultation" and "baulk_queue_per_doctor" in columns:
+            wait, began = _with_foreseen_waits(columns, hospital, wait, began)
         tolerance = w.tolerance_median_min.get(stage, w.tolerance_median_min["consultation"]) * scale
         excess[:, k] = np.nan_to_num(np.maximum(w.perception_multiplier * wait - tolerance, 0.0))
         # the perceived wait reaches tolerance + onsite_excess after this many real minutes
@@ -123,6 +127,21 @@ def _waits(columns, hospital: HospitalConfig, stages: list[str], tolerance_z: np
     rows = np.arange(n)
     worst_onsite = np.where(worst >= 0, onsite_time[rows, np.maximum(worst, 0)], np.nan)
     return excess.sum(axis=1), worst, worst_onsite
+
+
+def _with_foreseen_waits(columns, hospital: HospitalConfig, wait: np.ndarray, began: np.ndarray):
+    """Baulking patients judge the wait they foresaw and refused: the patients waiting
+    per doctor they saw times their department's mean consultation, as if lived until
+    they left (so an on-site complaint is made as they leave, at the latest)."""
+    baulked = columns["outcome"] == BAULKED
+    if not baulked.any():
+        return wait, began
+    mean = np.array([distributions.build(d.consultation).mean for d in hospital.departments.values()])
+    foreseen = columns["baulk_queue_per_doctor"] * mean[columns["department"].astype(np.intp)]
+    return (
+        np.where(baulked, foreseen, wait),
+        np.where(baulked, columns["departure_time"] - foreseen, began),
+    )
 
 
 def _communication(columns, c, skill: np.ndarray) -> np.ndarray:
@@ -145,9 +164,11 @@ def compute(
     streams: Streams,
     stages: list[str],
     doctors: tuple[np.ndarray, np.ndarray] | None = None,
+    start_date: str | None = None,
 ) -> Drivers:
     """The drivers of the visits in ``columns`` (``doctors``: the replication's
-    ``doctor_draws``, drawn here when not given)."""
+    ``doctor_draws``, drawn here when not given; ``start_date``: the date of day 0,
+    needed for crowding when rosters or schedules change)."""
     cfg: ComplaintsConfig = hospital.complaints
     n = len(columns["arrival_time"])
     tolerance_z = per_visit(columns, streams, "complaints.tolerance", lambda rng, k: rng.standard_normal(k))
@@ -171,7 +192,7 @@ def compute(
         worst_wait_stage=worst.astype(np.int16),
         wait_onsite_time=onsite_time,
         deferred=columns["outcome"] == REVIEW_DEFERRED,
-        crowding_per_server=crowding.crowding_per_server(columns, hospital) if n else np.zeros(0),
+        crowding_per_server=crowding.crowding_per_server(columns, hospital, start_date) if n else np.zeros(0),
         communication_quality=quality,
         communication_deficit=deficit,
         clinical_event=event,

@@ -169,11 +169,13 @@ def assess(
     streams: Streams,
     stages: list[str],
     doctors: tuple[np.ndarray, np.ndarray] | None = None,
+    start_date: str | None = None,
 ) -> Assessment:
     """Drivers, probabilities, realised and classified complaints of the visits in
-    ``columns`` (a day or more of one replication; ``doctors``: its doctor draws)."""
+    ``columns`` (a day or more of one replication; ``doctors``: its doctor draws;
+    ``start_date``: the date of day 0, when rosters or schedules change)."""
     cfg = hospital.complaints
-    drivers = compute(columns, hospital, streams, stages, doctors)
+    drivers = compute(columns, hospital, streams, stages, doctors, start_date)
     base = (
         logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
     )
@@ -267,7 +269,7 @@ class DayByDay:
         self.expected_by_category = np.zeros(len(hcat.CATEGORIES))
 
     def assess(self, columns: Columns) -> Assessment:
-        return assess(columns, self.hospital, self.streams, self.stages, self.doctors)
+        return assess(columns, self.hospital, self.streams, self.stages, self.doctors, self.run.start_date)
 
     def add_day(self, columns: Columns) -> Columns:
         """Assess one day's visits; return the complaint columns to add to them."""

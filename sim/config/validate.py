@@ -30,6 +30,7 @@ from typing import Any
 
 from sim import distributions
 from sim.clock import parse_clock, parse_date
+from sim.config.staffing_checks import check_staffing
 from sim.demand import slots
 from sim.demand.booking import CHANNELS
 from sim.schema import AUTO, Config, HospitalConfig, PunctualityConfig, PunctualityKind, RunnerKind
@@ -375,6 +376,7 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     problems.extend(_check_information(h))
     problems.extend(_check_survey(h))
     problems.extend(_check_season(h))
+    problems.extend(check_staffing(h, multi_day))
     problems.extend(_check_population(h))
     return problems
 

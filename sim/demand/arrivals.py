@@ -15,6 +15,7 @@ import numpy as np
 from sim.clock import MINUTES_PER_DAY, parse_clock
 from sim.demand import season
 from sim.schema import HospitalConfig
+from sim.staffing.days import holiday_dates
 
 
 def expected_arrivals(hospital: HospitalConfig, date: dt.date) -> float:
@@ -34,7 +35,11 @@ def _expected_without_season(hospital: HospitalConfig, date: dt.date) -> float:
     closes = parse_clock(hospital.registration.closes)
     if arrivals.rate_per_hour is not None:
         return arrivals.rate_per_hour * (closes - opens) / 60.0
-    return arrivals.daily_volume * arrivals.weekday_index[date.weekday()] * arrivals.month_index[date.month - 1]
+    expected = arrivals.daily_volume * arrivals.weekday_index[date.weekday()] * arrivals.month_index[date.month - 1]
+    holidays = hospital.staffing.holidays
+    if holidays.demand_index != 1.0 and date in holiday_dates(holidays.dates):
+        expected *= holidays.demand_index
+    return expected
 
 
 def intensity_bins(hospital: HospitalConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

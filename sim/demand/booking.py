@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.clock import parse_clock
-from sim.demand import season, slots
+from sim.demand import slots
 from sim.distributions import Empirical, Normal
 from sim.schema import BookingConfig, HospitalConfig, LatePolicy, PunctualityConfig, PunctualityKind
+from sim.staffing import rosters
 from sim.streams import Streams
 
 CHANNELS = ("walk_in", "online", "phone", "onsite_booking")  # codes of the `channel` column
@@ -52,13 +52,7 @@ def uses_slots(booking: BookingConfig) -> bool:
     return booking.booked_share > 0 or booking.elderly_priority
 
 
-def doctor_ids(hospital: HospitalConfig) -> dict[str, list[int]]:
-    """Doctor ids by department: numbered in config order across the hospital."""
-    ids, first = {}, 0
-    for name, department in hospital.departments.items():
-        ids[name] = list(range(first, first + department.doctors))
-        first += department.doctors
-    return ids
+doctor_ids = rosters.doctor_ids  # doctor ids by department (numbered in config order across the hospital)
 
 
 def punctuality(spec: PunctualityConfig) -> Empirical | Normal:
@@ -92,14 +86,15 @@ def draw(
     day_start: float,
     streams: Streams,
     day: int,
-    date: dt.date | None = None,
+    date: dt.date,
     follow_up: FollowUps | None = None,
 ) -> tuple[np.ndarray, DayBookings]:
     """Arrival times and bookings of the day's patients, who would like to come at
-    ``preferred`` (absolute minutes) to ``department`` (index in config order) on
-    ``date`` (slots only of the doctors at work then).
-    ``follow_up``: which of them were booked at an earlier visit (they book first,
-    through the on-site channel, with their doctor when the doctor has a slot left)."""
+    ``preferred`` (absolute minutes) to ``department`` (index in config order), on
+    ``date`` (whose roster the slots follow, without the season's doctors on leave).
+    ``follow_up``: which of them were booked
+    at an earlier visit (they book first, through the on-site channel, with their
+    doctor when the doctor has a slot left)."""
     b = hospital.booking
     n = len(preferred)
     walk_in_pay = b.walk_in_mobile_payment_share
@@ -181,25 +176,27 @@ def _book_slots(
     preferred: np.ndarray,
     department: np.ndarray,
     day_start: float,
-    date: dt.date | None = None,
+    date: dt.date,
     preferred_doctor: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Slot time and slot doctor of each patient (NaN / -1 without a slot): each
     department's requests, in booking order, against its appointments of the day
-    (those of the doctors at work on ``date``). Requests with a ``preferred_doctor``
-    (>= 0) first try that doctor's appointments."""
+    (the doctors on the day's roster, in their sessions). Requests with a
+    ``preferred_doctor`` (>= 0) first try that doctor's appointments."""
     b = hospital.booking
     slot_time = np.full(len(preferred), np.nan)
     slot_doctor = np.full(len(preferred), -1, dtype=np.int32)
-    ids = season.doctors_on_duty(hospital, date, doctor_ids(hospital))
-    for index, (name, dept) in enumerate(hospital.departments.items()):
+    ids = doctor_ids(hospital)
+    day_rosters = rosters.day_rosters(hospital, date)
+    for index, name in enumerate(hospital.departments):
         requests = np.flatnonzero(wants & (department == index))
         if not len(requests):
             continue
         requests = requests[np.argsort(order_key[requests], kind="stable")]
         template = slots.resolve_template(b.slots, b.department_slots.get(name))
-        sessions = [(day_start + parse_clock(s.start), day_start + parse_clock(s.end)) for s in dept.sessions]
-        bookable = slots.department_slots(template, sessions, ids[name])
+        roster = day_rosters[name]
+        sessions = [(day_start + start, day_start + end) for start, end in roster.sessions]
+        bookable = slots.department_slots(template, sessions, ids[name], list(roster.on_duty))
         if preferred_doctor is not None:
             requests, bookable = _book_preferred_doctors(
                 requests, preferred, preferred_doctor, bookable, slot_time, slot_doctor

@@ -45,6 +45,11 @@ class DayPatients:
     # information gaps (hospital.information.enabled): patients x stages, and stage -> minutes lost
     information_gap: np.ndarray | None = None
     information_delay: dict[str, np.ndarray] = field(default_factory=dict)
+    # baulking (hospital.baulking; None when off): patients waiting per doctor the
+    # patient still joins, whether a baulking patient comes back, and after how many minutes
+    baulk_threshold: np.ndarray | None = None
+    baulk_returns: np.ndarray | None = None
+    baulk_return_after: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arrival_time)
@@ -59,8 +64,6 @@ class DayPatients:
                 return value[order]
             if isinstance(value, dict):
                 return {key: take(v) for key, v in value.items()}
-            if value is None:
-                return None
             return type(value)(**{f.name: take(getattr(value, f.name)) for f in fields(value)})
 
         return DayPatients(**{f.name: take(getattr(self, f.name)) for f in fields(self)})
@@ -127,8 +130,16 @@ def draw_day(
     arrival_time, bookings = booking.draw(
         hospital, times, department, day * MINUTES_PER_DAY, streams, day, date, follow_up=follow_up
     )
+    baulking = _baulking(hospital, bookings, streams, day) if hospital.baulking.enabled else (None, None, None)
     patients = DayPatients(
-        arrival_time=arrival_time, department=department, bookings=bookings, origin=np.arange(len(times)), **needs
+        arrival_time=arrival_time,
+        department=department,
+        bookings=bookings,
+        origin=np.arange(len(times)),
+        baulk_threshold=baulking[0],
+        baulk_returns=baulking[1],
+        baulk_return_after=baulking[2],
+        **needs,
     )
     if hospital.information.enabled:
         patients.information_gap, patients.information_delay = information.draw(
@@ -216,3 +227,16 @@ def _draw_needs(hospital: HospitalConfig, department: np.ndarray, day: int, stre
         "service": service,
         "result_delay": result_delay,
     }
+
+
+def _baulking(hospital: HospitalConfig, bookings: booking.DayBookings, streams: Streams, day: int):
+    """(threshold, comes back, minutes until back) of each patient, from streams of their
+    own; booked patients never baulk unless ``baulking.booked``."""
+    b = hospital.baulking
+    n = len(bookings.booked)
+    threshold = _draw(b.threshold, streams.stream("baulking.threshold", day), n)
+    if not b.booked:
+        threshold[bookings.booked] = np.inf
+    returns = streams.stream("baulking.return", day).random(n) < b.return_share
+    after = _draw(b.return_after, streams.stream("baulking.return_after", day), n)
+    return threshold, returns, after

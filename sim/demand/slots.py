@@ -80,17 +80,23 @@ class DepartmentSlots:
 
 
 def department_slots(
-    template: SlotTemplateConfig, sessions: list[tuple[float, float]], doctor_ids: list[int]
+    template: SlotTemplateConfig,
+    sessions: list[tuple[float, float]],
+    doctor_ids: list[int],
+    on_duty: list[int] | None = None,
 ) -> DepartmentSlots:
-    """Every appointment of every doctor of a department in its sessions of one day."""
+    """Every appointment of every doctor of a department in its sessions of one day:
+    in session k, of the first ``on_duty[k]`` doctors of ``doctor_ids`` (the day's
+    roster, ``sim.staffing.rosters``; None: all of them in every session)."""
     times, doctors, turns = [], [], []
-    for start, end in sessions:
+    for index, (start, end) in enumerate(sessions):
+        working = doctor_ids if on_duty is None else doctor_ids[: on_duty[index]]
         offsets = appointment_offsets(template, end - start)
         rank = np.arange(len(offsets))
-        for k, doctor in enumerate(doctor_ids):
+        for k, doctor in enumerate(working):
             times.append(start + offsets)
             doctors.append(np.full(len(offsets), doctor, dtype=np.int32))
-            turns.append((k + rank) % len(doctor_ids))
+            turns.append((k + rank) % len(working))
     if not times:
         return DepartmentSlots(np.empty(0), np.empty(0, dtype=np.int32))
     time, doctor, turn = np.concatenate(times), np.concatenate(doctors), np.concatenate(turns)

@@ -6,6 +6,7 @@ Nothing here knows about Hydra, files or pandas: the caller passes typed configs
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -23,8 +24,8 @@ from sim.streams import Streams
 Columns = dict[str, np.ndarray]
 
 
-def simulate_day(hospital: HospitalConfig, patients, day: int, date=None) -> tuple[Columns, Columns]:
-    """Simulate one day (falling on ``date``, when given) from an empty clinic until the
+def simulate_day(hospital: HospitalConfig, patients, day: int, date: dt.date) -> tuple[Columns, Columns]:
+    """Simulate one day (``date``, the run's ``day``-th) from an empty clinic until the
     last patient leaves."""
     env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
     open_day = OpenDay(env, hospital, patients, day, date)  # starts the doctors' processes

@@ -17,6 +17,12 @@ stay until their queue is empty, so a returning patient who comes back while a
 doctor of the queue is still at work is seen; one who comes back after they have all
 gone home cannot be reviewed that day.
 
+Rosters (``sim.staffing.rosters``): a doctor works only their own sessions of the day
+(``Doctor.sessions``); the bell of each session of the queue rings for the doctors
+who worked it, and after the queue's last session its doctors stay until the queue
+is empty. A pooled queue's "patients waiting per doctor" counts the doctors on duty
+in the session.
+
 Patience: a patient waiting for a first consultation whose patience runs out leaves
 at that moment and stops counting as waiting. ``GiveUps`` takes them off their
 queue's counts lazily but exactly: whenever counts are about to be read (a doctor
@@ -40,13 +46,16 @@ INF = math.inf  # the deadline of a patient who never gives up
 
 
 class Doctor:
-    __slots__ = ("id", "department", "wake", "day")
+    __slots__ = ("id", "department", "wake", "day", "sessions")
 
-    def __init__(self, doctor_id: int, department: str):
+    def __init__(self, doctor_id: int, department: str, sessions: list[tuple[int, int]] | None = None):
         self.id = doctor_id
         self.department = department
         self.wake: simpy.Event | None = None
         self.day = None  # the generator of the doctor's day, when started by sim.engine.kernel.start_now
+        # the sessions worked: (place among the queue's sessions, the department's session number);
+        # None: every session of the queue
+        self.sessions = sessions
 
 
 class GiveUps:
@@ -96,10 +105,13 @@ class ConsultQueue:
         sessions: list[tuple[float, float]],
         review_priority: bool,
         give_ups: GiveUps,
+        on_duty: list[int] | None = None,
     ):
         self.env = env
         self.doctors = doctors
         self.sessions = sessions
+        # doctors on duty in each session (None: all of them in every session)
+        self.on_duty = on_duty if on_duty is not None else [len(doctors)] * len(sessions)
         self.review_priority = review_priority
         self.give_ups = give_ups
         self.entries: list[tuple] = []  # heap of (priority, seq, visit, is_review, event, deadline, joined)
@@ -110,6 +122,8 @@ class ConsultQueue:
         self.load = len(doctors)  # patients waiting + doctors at work and not resting: for the shortest queue
         self.owed: list[tuple] = []  # entries owed overtime, the next to call last
         self.doctors_at_work = len(doctors)  # falls to 0 when all have gone home for the day
+        if not doctors:
+            self.load = math.inf  # nobody on duty today: never the shortest queue
         for index, (_, end) in enumerate(sessions):
             last = index == len(sessions) - 1
             # set up before any doctor's event, so at equal times the bell rings first
@@ -134,6 +148,14 @@ class ConsultQueue:
     @property
     def closed(self) -> bool:
         return self.doctors_at_work == 0
+
+    def on_duty_at(self, now: float) -> int:
+        """Doctors on duty in the session under way at ``now`` (or the next to start;
+        after the last, the last's)."""
+        for (_, end), count in zip(self.sessions, self.on_duty, strict=True):
+            if now < end:
+                return count
+        return self.on_duty[-1] if self.on_duty else 0
 
     def doctor_goes_home(self) -> None:
         self.doctors_at_work -= 1
@@ -203,8 +225,9 @@ def doctor_day(
     call = queue.call
     give_ups = queue.give_ups
     deadlines = give_ups.deadlines
-    pool_size = len(queue.doctors)
-    last_session = len(queue.sessions) - 1
+    sessions = queue.sessions
+    last_session = len(sessions) - 1
+    worked = doctor.sessions if doctor.sessions is not None else [(k, k) for k in range(len(sessions))]
     seen = None  # the event of the patient just seen, who leaves when the doctor next waits
 
     def then(event: simpy.Event | None) -> simpy.Event | None:
@@ -214,9 +237,11 @@ def doctor_day(
             hand_over(leaving, doctor.id)
         return event
 
-    for index, (start, end) in enumerate(queue.sessions):
+    for place, number in worked:
+        start, end = sessions[place]
+        pool_size = queue.on_duty[place]
         if env.now < start:  # the first session's timer is set up before the day runs
-            yield then(preset_timeout(env, start) if index == 0 else env.timeout(start - env.now))
+            yield then(preset_timeout(env, start) if place == worked[0][0] else env.timeout(start - env.now))
         busy = busy_in_session = 0.0
         patients = 0
         while True:
@@ -227,7 +252,7 @@ def doctor_day(
                 entry = call(now)
             else:
                 owed = queue.owed  # replaced at each bell
-                entry = owed.pop() if owed else (call(now) if index == last_session else None)
+                entry = owed.pop() if owed else (call(now) if place == last_session else None)
             if entry is not None:
                 _, _, visit, is_review, event, deadline, joined = entry
                 if deadline < now:  # gave up before being called: already settled
@@ -260,7 +285,7 @@ def doctor_day(
         sessions_log.add(
             doctor_id=doctor.id,
             department=doctor.department,
-            session=index,
+            session=number,
             start=start,
             end=end,
             left=env.now,

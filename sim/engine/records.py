@@ -16,7 +16,8 @@ LEFT_WITHOUT_BEING_SEEN = 1
 REVIEW_DEFERRED = 2  # exams done, but the doctor had gone home: comes back another day
 NO_SHOW = 3  # booked an appointment and never came
 CLINIC_CLOSED = 4  # reached the doctor's queue after the doctors had gone home
-OUTCOMES = ("completed", "left_without_being_seen", "review_deferred", "no_show", "clinic_closed")
+BAULKED = 5  # found the doctor's queue too long and left (hospital.baulking)
+OUTCOMES = ("completed", "left_without_being_seen", "review_deferred", "no_show", "clinic_closed", "baulked")
 
 
 class Stage:
@@ -33,11 +34,19 @@ class Stage:
 
 
 class VisitLog:
-    """Per-visit outcome columns of a day, in arrival order."""
+    """Per-visit outcome columns of a day, in arrival order. Baulking and exam
+    pre-booking, when switched on, add columns of their own (``optional``)."""
 
-    def __init__(self, size: int, stages: dict[str, Stage]):
+    def __init__(self, size: int, stages: dict[str, Stage], baulking: bool = False, exam_slots: bool = False):
         self.size = size
         self.stages = stages
+        self.optional: dict[str, list] = {}
+        if baulking:
+            # patients waiting per doctor seen on reaching the queue (the last look), NaN if it was not looked at
+            self.baulk_queue = self.optional["baulk_queue_per_doctor"] = [NAN] * size
+            self.baulk_returned_at = self.optional["baulk_returned_at"] = [NAN] * size  # came back then
+        if exam_slots:
+            self.exam_slot_delay = self.optional["exam_slot_delay_min"] = [NAN] * size  # waited for booked slots
         self.doctor = [-1] * size
         self.review_doctor = [-1] * size
         self.waiting_at_consultation = [NAN] * size  # patients waiting per doctor at the start
@@ -59,6 +68,8 @@ class VisitLog:
         out["results_ready"] = np.array(self.results_ready)
         out["departure_time"] = np.array(self.departure)
         out["outcome"] = np.array(self.outcome, dtype=np.int8)
+        for name, values in self.optional.items():
+            out[name] = np.array(values)
         return out
 
 

@@ -14,6 +14,9 @@ saves the events of the arrival and of the registration itself. The times are
 computed with exactly the arithmetic the simulation clock would have used (a
 timeout from the day's start to the arrival, then one to the registration's end),
 so every recorded time is what a patient process walking up to the desk records.
+
+Windows or kiosks whose number follows a schedule (``sim.staffing.schedules``) are
+walked through in the same order with ``sim.engine.stations.ShiftServers``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.records import Stage
-from sim.engine.stations import book
+from sim.engine.stations import ShiftServers, book
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Desks:
     windows: int
     kiosks: int
     opens: float  # absolute minutes; kiosks open with the windows
+    # schedules (absolute time, servers from then on), when the count changes during the day
+    window_changes: list[tuple[float, int]] | None = None
+    kiosk_changes: list[tuple[float, int]] | None = None
 
 
 def settle(
@@ -51,9 +57,17 @@ def settle(
     # the clock reaches an arrival by a timeout from the day's start
     arrived = (arrival - day_start) + day_start
     registering = coming & ~skips
-    for desk, servers in ((~at_kiosk, desks.windows), (at_kiosk, max(desks.kiosks, 1))):
-        free_at = [desks.opens] * servers
+    for desk, servers, changes in (
+        (~at_kiosk, desks.windows, desks.window_changes),
+        (at_kiosk, max(desks.kiosks, 1), desks.kiosk_changes),
+    ):
         visits = np.flatnonzero(registering & desk)
+        if changes is not None:
+            shifts = ShiftServers(changes)
+            for visit, now in zip(visits.tolist(), arrived[visits].tolist(), strict=True):
+                shifts.book(stage, visit, now)
+            continue
+        free_at = [desks.opens] * servers
         for visit, now in zip(visits.tolist(), arrived[visits].tolist(), strict=True):
             book(free_at, stage, visit, now)
     ready = np.where(coming, arrived, np.nan)

@@ -51,8 +51,9 @@ class SlotQueue(ConsultQueue):
         slot_priority: list[bool],
         elderly: list[bool],
         see_early: bool,
+        on_duty: list[int] | None = None,
     ):
-        super().__init__(env, doctors, sessions, review_priority, give_ups)
+        super().__init__(env, doctors, sessions, review_priority, give_ups, on_duty)
         self.slot_time = slot_time  # per visit of the day
         self.slot_priority = slot_priority  # per visit: called by slot time
         self.elderly = elderly  # per visit: elderly walk-in priority (all False when off)

@@ -14,6 +14,7 @@ import yaml
 from sim.analysis.figure_data import FigureData
 from sim.runs import run_files
 from sim.schema import Config, plain_data
+from sim.staffing.rosters import staff
 
 
 @dataclass
@@ -45,7 +46,7 @@ class RunTables:
         """Sums by group that the figures are drawn from (``sim.analysis.figure_data``)."""
         if self._figure_data is None:
             hospital = self.config.hospital
-            doctors = sum(d.doctors for d in hospital.departments.values())
+            doctors = sum(staff(hospital, name) for name in hospital.departments)
             self._figure_data = FigureData.from_visits(self.visits, list(hospital.departments), doctors)
         return self._figure_data
 

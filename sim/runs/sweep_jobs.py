@@ -50,7 +50,7 @@ JOB_SWEEP_ID = ".hydra/sweep_id"  # in a job directory: the sweep it was last ru
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 # where this process is writing, for the message when it is interrupted: set when a
-# run or a sweep starts ("run" or "sweep" -> directory)
+# run, a research run or a sweep starts ("run", "research" or "sweep" -> directory)
 _writing: dict[str, Path] = {}
 
 
@@ -156,7 +156,7 @@ def _stamp(directory: Path) -> None:
 
 
 def writing_into(kind: str, directory: Path) -> None:
-    """Note where this process writes (``kind`` "run" or "sweep"), for ``interrupted``."""
+    """Note where this process writes (``kind`` "run", "research" or "sweep"), for ``interrupted``."""
     _writing[kind] = Path(directory)
 
 
@@ -166,6 +166,8 @@ def interrupted(argv: list[str]) -> str:
     program = "hospital-sim" if Path(argv[0]).name == "hospital-sim" else "python -m sim"
     if "sweep" in _writing:
         directory, key, action = _writing["sweep"], "hydra.sweep.dir", "resume it (complete jobs are skipped)"
+    elif "research" in _writing:  # a research tool keeps each finished evaluation (sim.research)
+        directory, key, action = _writing["research"], "hydra.run.dir", "resume it (finished evaluations are kept)"
     elif "run" in _writing:
         directory, key, action = _writing["run"], "hydra.run.dir", "run it again"
     else:

@@ -15,6 +15,7 @@ import numpy as np
 from sim.analysis import kpis as kpi_definitions
 from sim.analysis.figure_data import FigureData
 from sim.analysis.kpi_totals import DISPUTES, SURVEY, KpiTotals, features_of
+from sim.analysis.staff_costs import StaffCosts
 from sim.analysis.stations import stations
 from sim.analysis.timelines import StationTimelines
 from sim.complaints import model as complaints
@@ -103,6 +104,7 @@ def run_replication(
         stations=stations(cfg.hospital),
         warmup_min=cfg.hospital.warmup_min,
         features=quality.features,
+        costs=StaffCosts(cfg.hospital, cfg.run.start_date),
     )
     totals.add(visits, sessions, complaint_rows["visit_id"])
     respondents = quality.finish(totals)
@@ -161,6 +163,7 @@ def _run_streamed(
         stations=stations(hospital),
         warmup_min=hospital.warmup_min,
         features=quality.features,
+        costs=StaffCosts(hospital, cfg.run.start_date),
     )
     figure_data = FigureData(list(hospital.departments), doctors, timelines=StationTimelines(stations(hospital)))
     writers = []

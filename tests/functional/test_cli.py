@@ -74,7 +74,7 @@ def test_error_hydra_raises_exits_2_in_the_same_format(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.splitlines() == [
         "hospital-sim: invalid configuration:",
-        "  - hospital.pharmacy.windows: no such setting; settings of hospital.pharmacy: servers, service, opens",
+        "  - hospital.pharmacy.windows: no such setting; settings of hospital.pharmacy: servers, service, opens, schedule, extra",
     ]
     assert run_folders(tmp_path) == []
 

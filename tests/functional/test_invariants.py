@@ -1,21 +1,26 @@
-"""Invariants every run must satisfy, checked on teaching_demo, general_hospital and
-teaching_demo with online appointments and every booking option switched on."""
+"""Invariants every run must satisfy, checked on teaching_demo, general_hospital,
+teaching_demo with online appointments and every booking option switched on, and a
+week of teaching_demo with rosters, station schedules, a holiday, lengthened
+sessions, exam pre-booking and baulking (``staffing_result``)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.clock import parse_clock
 from sim.engine.records import stage_names
+from sim.staffing import rosters
 from tests.queue_invariants import (
+    _date,
+    outside_roster,
     owed_but_not_seen,
+    station_overloads,
     turned_away_while_doctor_at_work,
     waiting_count_errors,
 )
 
 
-@pytest.fixture(params=["demo_result", "general_result", "appointments_result"])
+@pytest.fixture(params=["demo_result", "general_result", "appointments_result", "staffing_result"])
 def result(request):
     return request.getfixturevalue(request.param)
 
@@ -28,6 +33,7 @@ def test_every_arrival_is_accounted_for(result):
         "review_deferred",
         "no_show",
         "clinic_closed",
+        "baulked",
     }
     came = visits[visits["outcome"] != "no_show"]
     # terminating days: everybody who came has left by the end of the day
@@ -39,9 +45,9 @@ def test_every_arrival_is_accounted_for(result):
     completed = visits["outcome"] == "completed"
     assert completed.sum() > 100
     assert visits.loc[completed, "consultation_end"].notna().all()
-    # everyone who came sees a doctor, except those who left without being seen or found
-    # the doctors gone (some fixtures have none who left: this checks everyone who came)
-    not_seen = came["outcome"].isin(["left_without_being_seen", "clinic_closed"])
+    # everyone who came sees a doctor, except those who left without being seen, found
+    # the doctors gone or baulked (some fixtures have none who left: this checks everyone who came)
+    not_seen = came["outcome"].isin(["left_without_being_seen", "clinic_closed", "baulked"])
     assert (came["consultation_start"].isna() == not_seen).all()
     deferred = visits["outcome"] == "review_deferred"
     assert deferred.sum() > 10  # every fixture has results that come back after the doctors left
@@ -89,15 +95,29 @@ def test_doctors_see_one_patient_at_a_time(result):
 
 
 def test_stations_never_exceed_their_servers(result):
-    """At no moment are more patients in service at the pharmacy than it has windows."""
+    """At no moment are more patients in service at the pharmacy than it ever has
+    windows; and at every station every service starts with a free server on duty,
+    by the day's schedule (``tests.queue_invariants.station_overloads``)."""
     visits = result.visits
-    servers = result.config.hospital.pharmacy.servers
+    pharmacy = result.config.hospital.pharmacy
+    servers = max([pharmacy.servers, *(c.servers for c in pharmacy.schedule)]) + sum(e.servers for e in pharmacy.extra)
     for _, group in visits.groupby("replication"):
         starts = group["pharmacy_start"].dropna().to_numpy()
         ends = group["pharmacy_end"].dropna().to_numpy()
         events = np.concatenate([np.stack([ends, -np.ones_like(ends)], 1), np.stack([starts, np.ones_like(starts)], 1)])
         events = events[np.lexsort((events[:, 1], events[:, 0]))]  # ends before starts at equal times
         assert np.cumsum(events[:, 1]).max() <= servers
+    overloads = station_overloads(result)
+    assert overloads.empty, f"services started with no server on duty free:\n{overloads}"
+
+
+def test_doctors_work_only_their_rostered_sessions(result):
+    """Every doctor-session is on the day's roster, and every consultation is within
+    its doctor's session or its overtime for a patient who was waiting at the bell
+    (``tests.queue_invariants.outside_roster``)."""
+    outside = outside_roster(result)
+    assert outside.empty, f"outside the roster:\n{outside}"
+    assert len(result.doctor_sessions) > 0
 
 
 def test_doctor_sessions_are_consistent(result):
@@ -135,18 +155,23 @@ def test_every_booking_is_accounted_for(result):
     assert (walk_ins["slot_doctor_id"] == -1).all() and (walk_ins["outcome"] != "no_show").all()
     assert (booked["channel"] != "walk_in").all() and booked["slot_time"].notna().all()
     assert not (booked["booking_full"]).any()
-    # the slot's doctor belongs to the patient's department, and the slot lies in a session
-    first_id = np.cumsum([0] + [d.doctors for d in hospital.departments.values()])
-    department = booked["department"].cat.codes.to_numpy()
-    doctor = booked["slot_doctor_id"].to_numpy()
-    assert np.all((doctor >= first_id[department]) & (doctor < first_id[department + 1]))
-    minute = booked["slot_time"].to_numpy() - booked["day"].to_numpy() * 1440
-    in_session = np.zeros(len(booked), dtype=bool)
-    for index, dept in enumerate(hospital.departments.values()):
-        for session in dept.sessions:
-            start, end = parse_clock(session.start), parse_clock(session.end)
-            in_session |= (department == index) & (minute >= start) & (minute < end)
-    assert in_session.all()
+    # the slot's doctor belongs to the patient's department and is on duty in the session
+    # (of the day's roster) the slot lies in
+    ids = rosters.doctor_ids(hospital)
+    in_session = []
+    for row in booked.itertuples():
+        department = str(row.department)
+        roster = rosters.day_rosters(hospital, _date(result, row.day))[department]
+        minute = row.slot_time - row.day * 1440
+        index = ids[department].index(row.slot_doctor_id) if row.slot_doctor_id in ids[department] else None
+        in_session.append(
+            index is not None
+            and any(
+                start <= minute < end and index < count
+                for (start, end), count in zip(roster.sessions, roster.on_duty, strict=True)
+            )
+        )
+    assert all(in_session)
     # no-shows: booked, never arrived, no stage visited
     no_show = booked[booked["outcome"] == "no_show"]
     assert len(no_show) > 0

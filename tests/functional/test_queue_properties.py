@@ -7,7 +7,16 @@ different times; the checks rebuild the queues from the tables, ``tests.queue_in
 (b) nobody is turned away (``clinic_closed``, ``review_deferred``) while a doctor of
     the department who could take them is at work;
 (c) the queue length recorded at each consultation (and used for hurrying) is the
-    number of patients actually waiting then: those who gave up no longer count.
+    number of patients actually waiting then: those who gave up no longer count;
+
+and, on clinics with fuzzed rosters (doctors per session, a pooled department, a
+session nobody works) and station schedules (servers by time of day, extra windows),
+with baulking sometimes on, two promises of staffing:
+
+(d) no doctor works outside their rostered sessions, except the overtime rule;
+(e) no station serves more patients at once than its schedule allows;
+
+and (a)-(c) still hold there.
 """
 
 from __future__ import annotations
@@ -20,9 +29,11 @@ from hypothesis import strategies as st
 
 import sim
 from sim.config.compose import to_typed
-from sim.schema import Config, Distribution, Session
+from sim.schema import Config, Distribution, ExtraServers, ServerChange, Session
 from tests.queue_invariants import (
+    outside_roster,
     owed_but_not_seen,
+    station_overloads,
     turned_away_while_doctor_at_work,
     waiting_count_errors,
 )
@@ -104,4 +115,59 @@ def test_recorded_queue_length_is_the_number_waiting(cfg):
     """(c) of the module docstring."""
     errors, checked = waiting_count_errors(sim.simulate(cfg))
     assert checked > 0
+    assert errors.empty, f"recorded queue length is not the number waiting:\n{errors}"
+
+
+DAYS = ["all", "weekdays", "weekend", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@st.composite
+def rostered_clinics(draw) -> Config:
+    """``clinics`` (two or three sessions) on one random day of a week, with a random
+    roster row per department (0-3 doctors per session, at least one somewhere),
+    random schedules for the pharmacy, the cashier and the lab (a change every
+    half hour or more, 1-3 servers, sometimes a break with none) and an extra window,
+    and baulking on or off."""
+    cfg = draw(clinics(min_sessions=2))
+    cfg.run.start_date = f"2026-03-{draw(st.integers(2, 8)):02d}"
+    hospital = cfg.hospital
+    for department in hospital.departments.values():
+        counts = draw(st.lists(st.integers(0, 3), min_size=len(department.sessions), max_size=len(department.sessions)))
+        if not any(counts):
+            counts[0] = 1
+        department.roster = {draw(st.sampled_from(DAYS)): counts}
+    clinic_opens = 8 * 60
+    for station in (hospital.pharmacy, hospital.cashier, hospital.exams["lab"]):
+        start, changes = clinic_opens - 30, []
+        for index in range(draw(st.integers(1, 4))):
+            servers = draw(st.integers(1, 3)) if index == 0 else draw(st.integers(0, 3))
+            changes.append(ServerChange("all", _clock(start), servers))
+            start += draw(st.integers(31, 150))  # the count at opening (8:00) is the first one
+        if changes[-1].servers == 0:
+            changes.append(ServerChange("all", _clock(start), 1))
+        station.schedule = changes
+    hospital.pharmacy.extra = [ExtraServers("9:00", _clock(9 * 60 + draw(st.integers(30, 120))), 1)]
+    hospital.baulking.enabled = draw(st.booleans())
+    hospital.baulking.threshold = Distribution(kind="lognormal", median=draw(st.sampled_from([2.0, 6.0])), sigma=0.5)
+    return to_typed(cfg)
+
+
+STAFFING_FUZZ = settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+@STAFFING_FUZZ
+@given(rostered_clinics())
+def test_rosters_and_schedules_are_kept_and_the_queues_keep_their_promises(cfg):
+    """(d) and (e) of the module docstring, and (a)-(c) under rosters (queue lengths
+    checked where every queue is known); one run per example checks them all."""
+    result = sim.simulate(cfg)
+    outside = outside_roster(result)
+    assert outside.empty, f"a doctor worked outside the roster:\n{outside}"
+    overloads = station_overloads(result)
+    assert overloads.empty, f"a station served more than its schedule allows:\n{overloads}"
+    owed = owed_but_not_seen(result)
+    assert owed.empty, f"waiting at a session's end, not seen before the doctors stopped:\n{owed}"
+    turned_away = turned_away_while_doctor_at_work(result)
+    assert turned_away.empty, f"turned away while a doctor who could see them was at work:\n{turned_away}"
+    errors, _ = waiting_count_errors(result)
     assert errors.empty, f"recorded queue length is not the number waiting:\n{errors}"

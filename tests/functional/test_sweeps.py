@@ -288,10 +288,15 @@ def test_a_config_file_with_a_yaml_error_fails_its_job_only(tmp_path):
     )
 
 
+# the research tools (sim.research): one run each, not a sweep
+RESEARCH_EXPERIMENTS = {"sensitivity", "pdca", "optimise_staffing"}
+
+
 @pytest.mark.parametrize("name", sorted(path.stem for path in (CONF_DIR / "experiment").glob("*.yaml")))
 def test_named_experiments_write_where_they_say(name):
     """Each named experiment sweeps into results/sweeps/<its name>/<timestamp>/ (its own
-    hydra.sweep.dir, which conf/config.yaml's default used to override)."""
+    hydra.sweep.dir, which conf/config.yaml's default used to override); a research
+    tool's experiment is one run, into results/research/<its name>/<timestamp>/."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
@@ -299,5 +304,10 @@ def test_named_experiments_write_where_they_say(name):
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=[f"experiment={name}"], return_hydra_config=True)
     GlobalHydra.instance().clear()
+    if name in RESEARCH_EXPERIMENTS:
+        assert cfg.research.task == name
+        assert cfg.hydra.run._get_node("dir")._value() == f"results/research/{name}/${{now:%Y-%m-%d_%H-%M-%S}}"
+        assert cfg.hydra.mode in (None, RunMode.RUN)
+        return
     assert cfg.hydra.sweep._get_node("dir")._value() == f"results/sweeps/{name}/${{now:%Y-%m-%d_%H-%M-%S}}"
     assert cfg.hydra.mode == RunMode.MULTIRUN

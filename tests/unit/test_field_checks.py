@@ -203,6 +203,9 @@ def test_choices_are_str_enums_whose_names_are_their_values():
         "LatePolicy",
         "EarlyArrivals",
         "RunnerKind",
+        "ResearchTask",
+        "SensitivityModel",
+        "OptimiseSampler",
     }
     for enum in enums:
         assert issubclass(enum, str)

@@ -18,13 +18,13 @@ PACKAGE = Path(__file__).resolve().parents[2] / "sim"
 
 # top to bottom; a module imports from its own layer or below
 LAYERS = [
-    ["__main__", "app"],
+    ["__main__", "app", "sensitivity"],  # sensitivity: python -m sim.sensitivity
     ["reporting", "compare", "precision", "aggregate", "report", "crm"],  # the last five: public shims
-    ["runs"],
+    ["runs", "research"],
     ["config", "analysis"],
     ["complaints", "service_quality", "patients_over_time"],
     ["engine"],
-    ["demand"],
+    ["demand", "staffing"],  # staffing: rosters and schedules of a day (imports demand.arrivals)
     ["distributions", "streams", "clock"],
     ["schema"],
 ]

@@ -94,3 +94,32 @@ def test_bad_seasons_are_refused():
         ["hospital.season.holidays=[{start:'2026-02-20',end:'2026-02-01'}]"],
         ["hospital.season.holidays[0]: ends on 2026-02-01, before it starts on 2026-02-20"],
     )
+
+
+def test_season_leave_comes_off_the_day_roster_after_the_staffing_holidays():
+    """Issue 15's leave (``hospital.season.holidays``) and issue 13's holidays
+    (``hospital.staffing.holidays``) together, on teaching_demo with internal
+    medicine rostered [4, 3] on weekdays: a season holiday with 60% on leave keeps
+    ``at_work(k, 0.6)`` of each session's k (4 -> 2, 3 -> 2, 2 -> 1); on a date in
+    both, the staffing holiday's share (0.5, rounded) applies first, then the leave;
+    other days keep the roster."""
+    from sim.staffing import rosters
+
+    hospital = to_typed(
+        sim.compose(
+            [
+                "hospital=teaching_demo",
+                "hospital.departments.internal_medicine.roster={weekdays:[4,3]}",
+                "hospital.season.holidays=[{start:'2026-03-03',end:'2026-03-04',doctors_on_leave_share:0.6}]",
+                "hospital.staffing.holidays.dates=['2026-03-04']",
+            ]
+        )
+    ).hospital
+
+    def on_duty(date):
+        day = rosters.day_rosters(hospital, date)
+        return day["internal_medicine"].on_duty, day["surgery"].on_duty
+
+    assert on_duty(dt.date(2026, 3, 2)) == ((4, 3), (2, 2))  # no holiday
+    assert on_duty(dt.date(2026, 3, 3)) == ((2, 2), (1, 1))  # season leave only
+    assert on_duty(dt.date(2026, 3, 4)) == ((1, 1), (1, 1))  # staffing holiday (2, 2), then the leave
