@@ -714,6 +714,13 @@ class OutputConfig:
         help="keep no visits in memory: write them (and doctor sessions) to Parquet day by day "
         "and add the KPIs up as the days go",
     )
+    # the visits in long format for process mining and the animation (sim.analysis.event_log)
+    event_log: bool = setting(
+        False, help="write events.parquet: the event log, one row per activity instance (queue, start, complete)"
+    )
+    event_log_xes: bool = setting(
+        False, help="also write the event log as events.xes, the XES standard of process-mining tools"
+    )
 
 
 @dataclass

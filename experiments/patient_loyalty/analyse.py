@@ -3,6 +3,17 @@ shifts of each scenario against baseline, paired by replication (and by patient 
 the segments), with 95% intervals; a figure and a table.
 
     python experiments/patient_loyalty/analyse.py results/studies/patient_loyalty [--write experiments/patient_loyalty]
+
+Scenarios are compared on the replications they share with the baseline (a scenario
+may have run fewer). Three kinds of paired 95% interval, each where it can be had:
+over replications (``ci_low``/``ci_high``: t-interval of the per-replication
+differences, needs two or more); within the run (``batch_ci_low``/``batch_ci_high``:
+year two cut into 12 blocks of about a month, the block differences pooled over
+replications, t-interval; blocks are treated as independent, which lost patients'
+lasting absence makes optimistic); and, for the segments, by patient
+(``patient_ci_low``/``patient_ci_high``: the paired lost-or-not indicator of the same
+patients, normal interval; patients are treated as independent although they share
+queues).
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ SCENARIOS = {
     "complaint_follow_up": "complaint follow-up",
 }
 YEAR = 365
+BLOCKS = 12  # year two cut into blocks of about a month for the within-run intervals
 
 
 def load(out: Path, scenario: str) -> dict:
@@ -50,6 +62,7 @@ def per_replication(run: dict) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "retention": run["kpis"]["patient_retention_share"],
+            "retention_year_2": second["returned"].sum() / second["decisions"].sum(),
             "visits_per_day_year_2": second["visits"].mean(),
             "visits_per_day_year_1": first["visits"].mean(),
             "patients_lost_year_2": second["lost"].sum(),
@@ -60,19 +73,60 @@ def per_replication(run: dict) -> pd.DataFrame:
     )
 
 
-def paired(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+def year_two_blocks(days: pd.DataFrame) -> pd.DataFrame:
+    """Visits per day and retention in each of BLOCKS blocks of year two, per replication."""
+    second = days[days["day"] >= YEAR].copy()
+    span = second["day"].max() - YEAR + 1
+    second["block"] = ((second["day"] - YEAR) * BLOCKS // span).astype(int)
+    grouped = second.groupby(["replication", "block"])
+    sums = grouped[["returned", "decisions"]].sum()
+    return pd.DataFrame(
+        {
+            "visits_per_day_year_2": grouped["visits"].mean(),
+            "retention_year_2": sums["returned"] / sums["decisions"],
+        }
+    )
+
+
+def paired(base: pd.DataFrame, other: pd.DataFrame, base_blocks: pd.DataFrame, blocks: pd.DataFrame) -> pd.DataFrame:
+    """scenario - baseline on the replications both have, with the intervals above."""
+    shared = base.index.intersection(other.index)
+    base, other = base.loc[shared], other.loc[shared]
     rows = {}
     for measure in base.columns:
         difference = (other[measure] - base[measure]).to_numpy(dtype=float)
         interval = stats.t_interval(difference)
-        rows[measure] = {
+        row = {
             "baseline": base[measure].mean(),
             "scenario": other[measure].mean(),
             "difference": interval["mean"],
             "ci_low": interval["ci_low"],
             "ci_high": interval["ci_high"],
+            "replications": len(shared),
+            "batch_ci_low": np.nan,
+            "batch_ci_high": np.nan,
         }
+        if measure in blocks.columns:
+            by_block = (blocks[measure] - base_blocks[measure]).loc[list(shared)]
+            batch = stats.t_interval(by_block.to_numpy(dtype=float))
+            row["batch_ci_low"], row["batch_ci_high"] = batch["ci_low"], batch["ci_high"]
+        rows[measure] = row
     return pd.DataFrame(rows).T
+
+
+def patient_intervals(shift: pd.DataFrame) -> pd.DataFrame:
+    """Per segment: the difference in the share lost over all its patients, with a
+    normal 95% interval of the mean of the paired indicator (+1 lost only in the
+    scenario, -1 lost only in baseline, 0 otherwise)."""
+    n = shift["patients"].to_numpy(dtype=float)
+    plus, minus = (
+        shift["lost_by_scenario_only"].to_numpy(dtype=float),
+        shift["kept_by_scenario_only"].to_numpy(dtype=float),
+    )
+    mean = (plus - minus) / n
+    sd = np.sqrt(np.maximum((plus + minus) / n - mean**2, 0.0) * n / np.maximum(n - 1, 1))
+    half = 1.96 * sd / np.sqrt(n)
+    return shift.assign(patient_difference=mean, patient_ci_low=mean - half, patient_ci_high=mean + half)
 
 
 def main() -> None:
@@ -82,29 +136,38 @@ def main() -> None:
     args = parser.parse_args()
     runs = {name: load(args.out, name) for name in SCENARIOS}
     measures = {name: per_replication(run) for name, run in runs.items()}
+    blocks = {name: year_two_blocks(run["days"]) for name, run in runs.items()}
     base = runs["none"]
     table = crm.rfm_table(base["patients"], 2 * YEAR)
     model = crm.segment(table, "drfm", seed=0)
     profile = crm.profiles(table, model.labels, model.names)
     rows, shifts = [], {}
     for name in list(SCENARIOS)[1:]:
-        differences = paired(measures["none"], measures[name])
+        differences = paired(measures["none"], measures[name], blocks["none"], blocks[name])
         rows.append(differences.assign(scenario=SCENARIOS[name]).reset_index(names="measure"))
-        shifts[name], _ = crm.compare(base["patients"], runs[name]["patients"], 2 * YEAR, model)
-    results = pd.concat(rows)[["scenario", "measure", "baseline", "scenario", "difference", "ci_low", "ci_high"]]
-    results.columns = ["scenario", "measure", "baseline", "with_intervention", "difference", "ci_low", "ci_high"]
+        shared = runs[name]["patients"]["replication"].unique()
+        base_shared = base["patients"][base["patients"]["replication"].isin(shared)]
+        shift, _ = crm.compare(base_shared, runs[name]["patients"], 2 * YEAR, model)
+        shifts[name] = patient_intervals(shift)
+    columns = ["difference", "ci_low", "ci_high", "replications", "batch_ci_low", "batch_ci_high"]
+    results = pd.concat(rows)[["scenario", "measure", "baseline", "scenario", *columns]]
+    results.columns = ["scenario", "measure", "baseline", "with_intervention", *columns]
     segment_shifts = pd.concat({SCENARIOS[n]: s for n, s in shifts.items()}, names=["scenario", "segment"])
     pd.set_option("display.width", 200)
     print(f"dRFM segments of the baseline (k = {model.k}, CART accuracy {model.tree_accuracy:.1%}):")
     print(profile.round(3).to_string(), "\n")
     print(results.round(4).to_string(index=False), "\n")
-    print(segment_shifts.round(4).to_string())
+    print(segment_shifts.round(4).to_string(), "\n")
+    by_replication = pd.concat({SCENARIOS[n]: m for n, m in measures.items()}, names=["scenario", "replication"])
+    print("Each replication's measures (the spread one replication shows):")
+    print(by_replication.round(4).to_string())
     figure(runs, results, segment_shifts, args.out / "patient_loyalty.png")
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
         results.to_csv(args.write / "differences.csv", index=False)
         segment_shifts.to_csv(args.write / "segment_shifts.csv")
         profile.to_csv(args.write / "segments_baseline.csv")
+        by_replication.to_csv(args.write / "by_replication.csv")
         (args.write / "patient_loyalty.png").write_bytes((args.out / "patient_loyalty.png").read_bytes())
 
 
@@ -123,27 +186,27 @@ def figure(runs: dict, results: pd.DataFrame, shifts: pd.DataFrame, path: Path) 
     effects.errorbar(
         chosen["difference"],
         y,
-        xerr=[chosen["difference"] - chosen["ci_low"], chosen["ci_high"] - chosen["difference"]],
+        xerr=[chosen["difference"] - chosen["batch_ci_low"], chosen["batch_ci_high"] - chosen["difference"]],
         fmt="o",
         capsize=4,
     )
     effects.axvline(0, color="grey", lw=0.8)
     effects.set_yticks(y, chosen["scenario"])
     effects.invert_yaxis()
-    effects.set_xlabel("visits per day in year two: scenario - baseline (paired 95% interval)")
+    effects.set_xlabel("visits per day in year two: scenario - baseline\n(paired 95% interval over monthly blocks)")
     effects.set_title("Volume in year two")
     labels, values, low, high = [], [], [], []
     for (scenario, segment), row in shifts.iterrows():
         labels.append(f"{scenario}: {segment}")
-        values.append(row["difference"] * 100)
-        low.append((row["difference"] - row["ci_low"]) * 100)
-        high.append((row["ci_high"] - row["difference"]) * 100)
+        values.append(row["patient_difference"] * 100)
+        low.append((row["patient_difference"] - row["patient_ci_low"]) * 100)
+        high.append((row["patient_ci_high"] - row["patient_difference"]) * 100)
     y = np.arange(len(labels))
     segments.errorbar(values, y, xerr=[np.nan_to_num(low), np.nan_to_num(high)], fmt="o", capsize=3)
     segments.axvline(0, color="grey", lw=0.8)
     segments.set_yticks(y, labels, fontsize=7)
     segments.invert_yaxis()
-    segments.set_xlabel("patients lost: scenario - baseline (percentage points)")
+    segments.set_xlabel("patients lost: scenario - baseline (percentage points,\npaired by patient, 95% interval)")
     segments.set_title("Baseline dRFM segments kept or lost")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

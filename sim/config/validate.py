@@ -51,6 +51,7 @@ def validate(cfg: Config) -> None:
     problems, comparable = check_fields(cfg)
     if comparable:
         problems += _check_run(cfg) + _check_runner(cfg) + _check_hospital(cfg.hospital, multi_day=cfg.run.days > 1)
+        problems += _check_event_log(cfg.output)
     if not problems:  # the KPI names depend on the hospital's stages and stations
         problems += _check_kpi_names(cfg)
     if problems:
@@ -285,6 +286,19 @@ def _check_run(cfg: Config) -> list[str]:
         parse_date(run.start_date)
     except ValueError as error:
         problems.append(f"run.start_date: {error}")
+    return problems
+
+
+def _check_event_log(output) -> list[str]:
+    """The event log is built from the visits: a run must keep or write them."""
+    problems = []
+    if output.event_log_xes and not output.event_log:
+        problems.append("output.event_log_xes = true: needs output.event_log = true (the XES file is the event log)")
+    if output.event_log and output.stream and not output.save_visits:
+        problems.append(
+            "output.event_log = true: the event log is built from the visits, which output.stream = true with "
+            "output.save_visits = false neither keeps nor writes: set output.save_visits=true or output.stream=false"
+        )
     return problems
 
 

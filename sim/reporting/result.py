@@ -47,7 +47,9 @@ def simulate(
     progress: bool | None = None,
     overrides: list[str] | None = None,
     directory: str | Path | None = None,
+    on_progress=None,
 ) -> Result:
     """Run every replication of a composed config and return its tables
-    (``sim.runs.replications.simulate``)."""
-    return replications.simulate(cfg, progress, overrides, directory, result_type=Result)
+    (``sim.runs.replications.simulate``; ``on_progress`` is told of each finished
+    replication-day)."""
+    return replications.simulate(cfg, progress, overrides, directory, result_type=Result, on_progress=on_progress)

@@ -15,7 +15,11 @@ class _Bar(tqdm):
 
 
 class Progress:
-    def __init__(self, total: int, unit: str, description: str, enabled: bool = True):
+    """A bar of ``total`` steps; ``listener`` (if given) is told of every step too (the
+    teaching page's progress indicator)."""
+
+    def __init__(self, total: int, unit: str, description: str, enabled: bool = True, listener=None):
+        self._listener = listener
         self._bar = _Bar(
             total=total,
             unit=unit,
@@ -28,6 +32,8 @@ class Progress:
 
     def advance(self, steps: int) -> None:
         self._bar.update(steps)
+        if self._listener is not None:
+            self._listener(steps)
 
     def __enter__(self) -> Progress:
         return self

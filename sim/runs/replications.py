@@ -28,12 +28,14 @@ def simulate(
     overrides: list[str] | None = None,
     directory: str | Path | None = None,
     result_type: type[RunTables] = RunTables,
+    on_progress=None,
 ) -> RunTables:
     """Run every replication of a composed config and return its tables. With
     ``output.stream`` (and ``output.save_visits``) the visits are written into
     ``directory`` (default ``output.dir``) as the days are simulated. ``directory``
     (where the run's files will go) loses its completion marker at once: from now on
-    it holds an unfinished run (``sim.runs.run_files``)."""
+    it holds an unfinished run (``sim.runs.run_files``). ``on_progress`` (if given) is
+    called with the number of replication-days just finished."""
     started = time.perf_counter()
     typed = to_typed(cfg)
     if directory is not None:
@@ -43,10 +45,10 @@ def simulate(
         progress = typed.output.progress
     rule = None
     if typed.run.replications == AUTO:
-        outputs, rule = run_until_precise(typed, progress=progress, stream_to=stream_to)
+        outputs, rule = run_until_precise(typed, progress=progress, stream_to=stream_to, on_progress=on_progress)
         typed = replace(typed, run=replace(typed.run, replications=len(outputs)))
     else:
-        outputs = run_replications(typed, progress=progress, stream_to=stream_to)
+        outputs = run_replications(typed, progress=progress, stream_to=stream_to, on_progress=on_progress)
 
     if typed.output.stream:
         visits, sessions = pd.DataFrame(), pd.DataFrame()
@@ -130,14 +132,14 @@ def _precision(kpis: pd.DataFrame, names: list[str]) -> dict[str, float]:
     return precision
 
 
-def run_until_precise(cfg: Config, progress: bool = False, stream_to=None):
+def run_until_precise(cfg: Config, progress: bool = False, stream_to=None, on_progress=None):
     """``run.replications=auto``: (outputs in replication order, record of the rule)."""
     run = cfg.run
     outputs, history = [], []
     wanted = run.min_replications
     with runners.open_executor(cfg, run.max_replications) as executor:
         while True:
-            outputs += run_replications(cfg, progress, range(len(outputs), wanted), executor, stream_to)
+            outputs += run_replications(cfg, progress, range(len(outputs), wanted), executor, stream_to, on_progress)
             kpis = pd.DataFrame([o.kpis for o in outputs])
             precision = _precision(kpis, list(run.precision_kpis))
             history.append({"replications": len(outputs), "precision": precision})

@@ -12,7 +12,7 @@ import pandas as pd
 import yaml
 
 from sim.analysis.figure_data import FigureData
-from sim.runs import run_files
+from sim.runs import event_files, run_files
 from sim.schema import Config, plain_data
 from sim.staffing.rosters import staff
 
@@ -68,6 +68,7 @@ class RunTables:
         run_files.unmark(out)
         run_files.remove(out / "report.html")
         self._save_tables(out, save_visits)
+        event_files.write(self, out)
         with run_files.written(out / "complaints.parquet") as path:
             self.complaints.to_parquet(path, index=False)
         if self.config.hospital.survey.enabled:

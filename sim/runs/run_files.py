@@ -24,6 +24,8 @@ OUTPUTS = (
     "visits.parquet",
     "doctor_sessions.parquet",
     "complaints.parquet",
+    "events.parquet",
+    "events.xes",
     "patients.parquet",  # hospital.population on
     "patient_days.parquet",
     "kpis.csv",

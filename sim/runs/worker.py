@@ -201,15 +201,18 @@ def run_replications(
     replications: Sequence[int] | None = None,
     executor: Executor | None = None,
     stream_to: Path | None = None,
+    on_progress=None,
 ) -> list[ReplicationOutput]:
     """Replications ``replications`` of ``cfg`` (default: all ``run.replications``), in
-    that order, on ``executor`` or else on the executor ``cfg.runner`` chooses."""
+    that order, on ``executor`` or else on the executor ``cfg.runner`` chooses.
+    ``on_progress`` (if given) is called with the number of days just finished."""
     indices = list(range(cfg.run.replications) if replications is None else replications)
     bar = Progress(
         total=len(indices) * cfg.run.days,
         unit="day",
         enabled=progress,
         description=f"{cfg.hospital.name}: {len(indices)} replication(s) x {cfg.run.days} day(s)",
+        listener=on_progress,
     )
     with bar:
         if executor is not None:

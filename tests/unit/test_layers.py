@@ -18,8 +18,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "sim"
 
 # top to bottom; a module imports from its own layer or below
 LAYERS = [
-    ["__main__", "app", "sensitivity"],  # sensitivity: python -m sim.sensitivity
-    ["reporting", "compare", "precision", "aggregate", "report", "crm"],  # the last five: public shims
+    ["__main__", "app", "sensitivity"],  # app: the teaching page (a web app); sensitivity: python -m sim.sensitivity
+    ["reporting", "compare", "precision", "aggregate", "report", "crm", "animate"],  # the last six: public shims
     ["runs", "research"],
     ["config", "analysis"],
     ["complaints", "service_quality", "patients_over_time"],

@@ -18,7 +18,7 @@ DOCS = [
     *sorted((ROOT / "docs").rglob("*.md")),
 ]
 SHELL_BLOCKS = {"", "bash", "sh", "shell", "console"}
-PROGRAMS = {"python", "hospital-sim", "hospital-sim-report", "bash", "pip", "dask", "mkdocs"}
+PROGRAMS = {"python", "hospital-sim", "hospital-sim-report", "hospital-sim-app", "bash", "pip", "dask", "mkdocs"}
 SHELL_SPECIAL = set("{}[]()*?;|<>")
 
 
