@@ -648,6 +648,12 @@ class HospitalConfig:
         help="the complaint model and the complaint office", factory=lambda: ComplaintsConfig()
     )
     booking: BookingConfig = setting(help="appointments", factory=BookingConfig)
+    # service quality beyond complaints and the seasons (defined below, with their sources)
+    information: InformationGapConfig = setting(
+        help="patients' information gaps", factory=lambda: InformationGapConfig()
+    )
+    survey: SurveyConfig = setting(help="the post-visit SERVQUAL survey", factory=lambda: SurveyConfig())
+    season: SeasonConfig = setting(help="departments' seasonal demand and holidays", factory=lambda: SeasonConfig())
     staffing: StaffingConfig = setting(help="holidays, staff costs and staffing interventions", factory=StaffingConfig)
     baulking: BaulkingConfig = setting(help="patients leaving at the sight of a long queue", factory=BaulkingConfig)
     # patients over time (sim.patients_over_time): identity, return visits, loyalty, charges
@@ -1010,6 +1016,268 @@ class ComplaintsConfig:
     )
     channels: ComplaintChannelConfig = setting(help="how and when complaints are made", factory=ComplaintChannelConfig)
     office: ComplaintOfficeConfig = setting(help="the complaint office", factory=ComplaintOfficeConfig)
+    disputes: DisputeConfig = setting(
+        help="escalation of complaints to doctor-patient disputes", factory=lambda: DisputeConfig()
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Service quality beyond complaints: escalation of complaints to doctor-patient
+# disputes (sim.service_quality.disputes), patients' information gaps
+# (sim.demand.information), the post-visit SERVQUAL survey (sim.service_quality.survey)
+# and a seasonal demand and staffing profile (sim.demand.season). Each is off by
+# default: a hospital switches it on (conf/hospital/kunming_tertiary.yaml has them all).
+# Sources are in ../shared/reference/parameters.md; "estimate" marks a judgement where
+# nothing better was found; "calibrated" a value fitted to published figures (see
+# docs/background/service-quality.md).
+
+GAP_STAGES = ("registration", "consultation", "examination", "treatment")  # Tian 2020's outpatient stages
+SERVQUAL_DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy", "economy")
+
+
+@dataclass
+class DisputeConfig:
+    """Escalation of complaints to doctor-patient disputes.
+
+    A complaint escalates with probability 1 - (1 - base)(1 - high)^H (1 - late)^L
+    (1 - not upheld)^N, where H, L and N are 1 when it was of high severity, not resolved
+    within target, or not upheld. A dispute opens when the complaint is resolved and
+    goes to internal mediation (doctor-patient talks) or to a third party."""
+
+    enabled: bool = setting(False, help="complaints may escalate to doctor-patient disputes")
+    # estimates: no published escalation rates were found
+    base_probability: float = setting(0.01, help="probability any complaint escalates", ge=0, le=1)
+    high_severity_probability: float = setting(
+        0.15, help="further probability a complaint of high severity escalates", ge=0, le=1
+    )
+    not_within_target_probability: float = setting(
+        0.10, help="further probability a complaint not resolved within target escalates", ge=0, le=1
+    )
+    not_upheld_probability: float = setting(
+        0.05, help="further probability a complaint not upheld escalates", ge=0, le=1
+    )
+    # Wen et al. 2018 (1,049 complaints, Shandong): 84.5% settled by doctor-patient talks,
+    # 13.4% by third-party mediation -> 13.4 / (84.5 + 13.4) = 13.7% of those settled
+    third_party_share: float = setting(0.137, help="share of disputes that go to a third party (mediation)", ge=0, le=1)
+    internal_days: Distribution = setting(  # estimate
+        help="days from opening to settlement of a dispute mediated within the hospital",
+        factory=lambda: Distribution(kind=DistributionKind.lognormal, median=7.0, sigma=0.8),
+    )
+    third_party_days: Distribution = setting(  # estimate
+        help="days from opening to settlement of a dispute taken to a third party",
+        factory=lambda: Distribution(kind=DistributionKind.lognormal, median=45.0, sigma=0.7),
+    )
+
+
+@dataclass
+class InformationMeasureConfig:
+    """A way the hospital informs its patients; when in place it multiplies the odds
+    of a gap at each stage (stages not listed: 1)."""
+
+    in_place: bool = setting(False, help="the hospital has this measure")
+    odds_ratio: dict[str, float] = setting(
+        help="odds ratio of a gap at each stage when in place (registration, consultation, examination, "
+        "treatment; not listed: 1)",
+        factory=dict,
+        gt=0,
+        le=1,
+    )
+
+
+def _minutes(median: float) -> Distribution:
+    return Distribution(kind=DistributionKind.lognormal, median=median, sigma=0.6)
+
+
+@dataclass
+class GapDelayConfig:
+    """Minutes a patient loses to an information gap at each stage (estimates)."""
+
+    registration: Distribution = setting(
+        help="finding the department after registering, or going back to the desk", factory=lambda: _minutes(5.0)
+    )
+    consultation: Distribution = setting(
+        help="going back to the consulting room or asking around what to do next", factory=lambda: _minutes(4.0)
+    )
+    examination: Distribution = setting(
+        help="finding the laboratory or imaging, or coming back prepared", factory=lambda: _minutes(8.0)
+    )
+    treatment: Distribution = setting(
+        help="finding where to pay for and collect the medicine, going back to a counter",
+        factory=lambda: _minutes(5.0),
+    )
+
+
+@dataclass
+class InformationGapConfig:
+    """Information gaps: at each stage of the visit (registration, consultation,
+    examination, treatment / pharmacy) whether the patient lacked information they
+    needed (Tian 2020). The odds of a gap follow the patient (sex, age group,
+    education) and what the hospital provides; a gap costs time (finding the way,
+    going back to a counter), adds to the odds of a complaint about communication
+    and lowers the survey's responsiveness and empathy scores."""
+
+    enabled: bool = setting(False, help="patients may lack information at each stage, at a cost in time")
+    # calibrated so that each stage's gap rate exceeds 20% in general_hospital (Tian 2020)
+    reference_probability: dict[str, float] = setting(
+        help="probability of a gap at each stage for a woman of the first age group and the last education "
+        "group, before any measure",
+        factory=lambda: {"registration": 0.15, "consultation": 0.13, "examination": 0.17, "treatment": 0.14},
+        ge=0,
+        lt=1,
+    )
+    # Tian 2020: gaps felt more by men, older and less educated patients; sizes: estimates
+    male_odds_ratio: float = setting(1.3, help="odds ratio of a gap, men to women", gt=0)
+    age_group_odds_ratio: dict[str, float] = setting(
+        help="odds ratio of a gap for each group of hospital.patients.age_groups (not listed: 1)",
+        factory=lambda: {"under_40": 1.0, "40_to_64": 1.4, "65_plus": 2.0},
+        gt=0,
+    )
+    education_odds_ratio: dict[str, float] = setting(
+        help="odds ratio of a gap for each group of hospital.patients.education (not listed: 1)",
+        factory=lambda: {"basic": 2.0, "secondary": 1.4, "tertiary": 1.0},
+        gt=0,
+    )
+    delay_min: GapDelayConfig = setting(help="minutes a gap costs at each stage", factory=GapDelayConfig)
+    complaint_odds_ratio: float = setting(  # estimate
+        1.5, help="complaint odds ratio per gap, attributed to communication" + _ADDS_RISK, ge=1
+    )
+    # Tian 2020 names guidance (wayfinding) systems, display of service information and
+    # consultation channels as remedies; the sizes are estimates
+    guidance: InformationMeasureConfig = setting(
+        help="signage, floor maps and volunteer guides (wayfinding)",
+        factory=lambda: InformationMeasureConfig(
+            odds_ratio={"registration": 0.6, "examination": 0.5, "treatment": 0.6}
+        ),
+    )
+    information_desk: InformationMeasureConfig = setting(
+        help="a staffed information and consultation desk in the hall",
+        factory=lambda: InformationMeasureConfig(
+            odds_ratio={"registration": 0.6, "consultation": 0.85, "examination": 0.7, "treatment": 0.7}
+        ),
+    )
+    app_notifications: InformationMeasureConfig = setting(
+        help="the hospital app tells patients booked online where to go next (them only)",
+        factory=lambda: InformationMeasureConfig(
+            odds_ratio={"registration": 0.7, "examination": 0.7, "treatment": 0.8}
+        ),
+    )
+
+
+def _servqual(values: tuple[float, ...]) -> dict[str, float]:
+    return dict(zip(SERVQUAL_DIMENSIONS, values, strict=True))
+
+
+@dataclass
+class SurveyEffectsConfig:
+    """Points (on the 1-5 scale) a perception score loses per unit of what the visit
+    lived through (the doctor's skill and the consultation's quality also gain above
+    the baseline mean)."""
+
+    # Camacho et al. 2006: provider rating (0-10) falls 0.3 per 10 min of wait -> 0.12 on 1-5
+    responsiveness_per_10_min: float = setting(
+        0.12, help="responsiveness lost per 10 perceived minutes of wait beyond tolerance", ge=0
+    )
+    responsiveness_per_gap: float = setting(0.15, help="responsiveness lost per information gap", ge=0)  # estimate
+    # estimates below
+    tangibles_per_doubling: float = setting(
+        0.3, help="tangibles lost per doubling of crowding above the complaint model's threshold", ge=0
+    )
+    reliability_deferral: float = setting(0.8, help="reliability lost when the review was deferred", ge=0)
+    reliability_clinical_event: float = setting(0.8, help="reliability lost after a clinical event", ge=0)
+    reliability_per_10_min_late: float = setting(
+        0.2, help="reliability lost per 10 min a booked patient was seen after their slot", ge=0
+    )
+    assurance_per_sd_skill: float = setting(
+        0.2, help="assurance per SD of the doctor's skill from the baseline mean (lost below, gained above)", ge=0
+    )
+    assurance_clinical_event: float = setting(0.8, help="assurance lost after a clinical event", ge=0)
+    empathy_per_sd_quality: float = setting(
+        0.25,
+        help="empathy per SD of consultation quality (skill less rushing) from the baseline mean (lost below, gained above)",
+        ge=0,
+    )
+    empathy_per_gap: float = setting(0.1, help="empathy lost per information gap", ge=0)
+    economy_per_doubling: float = setting(0.3, help="economy lost per doubling of the charge over the expected", ge=0)
+
+
+@dataclass
+class SurveyConfig:
+    """A post-visit SERVQUAL survey: a sampled share of the patients who came is asked;
+    some answer (dissatisfied patients more or less often). Each respondent scores
+    their expectation and their perception on items_per_dimension Likert items (1-5)
+    for each of six dimensions: tangibles, reliability, responsiveness, assurance,
+    empathy and economy (the cost; Chinese studies add it). A score is a latent
+    value (the dimension's mean, the respondent's tendency, what the visit lived
+    through) plus item noise, rounded and kept within 1-5."""
+
+    enabled: bool = setting(False, help="survey a sample of the patients after their visit")
+    sampled_share: float = setting(0.1, help="share of the patients who came who are asked", ge=0, le=1)  # estimate
+    response_rate: float = setting(
+        0.5, help="share of those asked who answer (before any bias)", gt=0, le=1
+    )  # estimate
+    # 1 = no non-response bias
+    dissatisfied_response_odds_ratio: float = setting(
+        1.0, help="odds ratio of answering for a dissatisfied patient (overall satisfaction 1-2 of 5)", gt=0
+    )
+    # Parasuraman et al. 1988: 22 items over 5 dimensions, 4-5 each
+    items_per_dimension: int = setting(4, help="Likert items per dimension, for expectation and for perception", ge=1)
+    # calibrated (docs/background/service-quality.md): Fan et al. 2017's order of gaps
+    # with expectations and perceptions in published ranges (PMC6131925; Al Fraihi 2016)
+    expectation: dict[str, float] = setting(
+        help="mean latent expectation of each dimension (1-5 scale)",
+        factory=lambda: _servqual((4.477, 4.535, 4.523, 4.547, 4.622, 4.547)),
+        ge=1,
+        le=5,
+    )
+    perception: dict[str, float] = setting(
+        help="mean latent perception of each dimension for a visit with nothing wrong (1-5 scale)",
+        factory=lambda: _servqual((4.468, 4.395, 4.182, 4.211, 4.264, 3.75)),
+        ge=1,
+        le=5,
+    )
+    respondent_sd: float = setting(
+        0.35, help="sd of a respondent's tendency, shared by all their items", ge=0
+    )  # estimate
+    item_sd: float = setting(0.45, help="sd of one item's noise around the respondent's latent score", ge=0)  # estimate
+    effects: SurveyEffectsConfig = setting(help="what the visit lived through", factory=SurveyEffectsConfig)
+    # Without patient charges in the visit table (hospital.charges.enabled: the survey
+    # reads charge_total when present), every visit is charged charge_cny.
+    charge_cny: float = setting(300.0, help="charge of a visit when the visit table has none (CNY)", gt=0)  # estimate
+    expected_charge_cny: float = setting(300.0, help="charge patients expect for a visit (CNY)", gt=0)  # estimate
+    # estimates: overall satisfaction = base + per_point x mean gap (perception - expectation) + noise
+    satisfaction_base: float = setting(
+        4.3, help="latent overall satisfaction (1-5) of a respondent with no gap", ge=1, le=5
+    )
+    satisfaction_per_point: float = setting(1.0, help="overall satisfaction per point of mean gap", ge=0)
+    satisfaction_sd: float = setting(0.6, help="sd of overall satisfaction around that", ge=0)
+    recommend_log_odds: float = setting(1.4, help="log odds of recommending the hospital at overall satisfaction 4")
+    recommend_per_point: float = setting(1.2, help="log odds of recommending per point of overall satisfaction", ge=0)
+
+
+@dataclass
+class HolidayPeriod:
+    """Dates (inclusive) when doctors take leave and demand changes, e.g. the Spring Festival."""
+
+    start: str = setting(MISSING, help="first date of the period (YYYY-MM-DD)")
+    end: str = setting(MISSING, help="last date of the period (YYYY-MM-DD)")
+    doctors_on_leave_share: float = setting(
+        0.0, help="share of each department's doctors on leave (rounded down; one always stays)", ge=0, le=1
+    )
+    demand_index: float = setting(1.0, help="demand multiplier on those dates, on top of the month's", ge=0)
+
+
+@dataclass
+class SeasonConfig:
+    """A seasonal profile: some departments' demand by month (e.g. a respiratory
+    season raising paediatric and internal-medicine visits in winter and spring) and
+    holiday periods with doctors on leave. Empty: no seasonal profile."""
+
+    department_month_index: dict[str, list[float]] = setting(
+        help="demand multiplier of a department in each month, January first (12 values; departments not listed: 1)",
+        factory=dict,
+        ge=0,
+    )
+    holidays: list[HolidayPeriod] = setting(help="periods with doctors on leave and demand changed", factory=list)
 
 
 # ---------------------------------------------------------------------------------

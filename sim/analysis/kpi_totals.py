@@ -38,7 +38,9 @@ from sim.engine.records import (
     NO_SHOW,
     REVIEW_DEFERRED,
     counted,
+    gap_stages_reached,
 )
+from sim.schema import GAP_STAGES, SERVQUAL_DIMENSIONS
 
 WAIT_THRESHOLD_MIN = 30.0
 OVERTIME_TOLERANCE_MIN = 1e-9  # a session "ran over" when its doctor left later than this after its end
@@ -104,6 +106,24 @@ TOTALS = (
     "exam_slot_delay_sum",
     "exam_slot_delay_count",
 )
+# parts of the model a hospital switches on, whose KPIs a run reports only then
+INFORMATION_GAPS, SURVEY, DISPUTES = "information_gaps", "survey", "disputes"
+FEATURES = (INFORMATION_GAPS, SURVEY, DISPUTES)
+OPTIONAL_TOTALS = {
+    INFORMATION_GAPS: ("visits_with_gap", "gap_delay_sum"),
+    SURVEY: ("survey_asked", "survey_responses", "survey_satisfaction_sum", "survey_recommends", "survey_dissatisfied"),
+    DISPUTES: ("disputes", "disputes_third_party"),
+}
+
+
+def features_of(hospital) -> frozenset[str]:
+    """The optional parts of the model that ``hospital`` switches on."""
+    on = {
+        INFORMATION_GAPS: hospital.information.enabled,
+        SURVEY: hospital.survey.enabled,
+        DISPUTES: hospital.complaints.disputes.enabled,
+    }
+    return frozenset(name for name, enabled in on.items() if enabled)
 
 
 class KpiTotals:
@@ -113,7 +133,8 @@ class KpiTotals:
     ``exact_percentile``: keep every wait for the doctor (exact 90th percentile) or
     only a histogram of them (bounded memory). ``stations`` (``sim.analysis.stations``)
     and the hospital's ``warmup_min``: for each station's utilisation. ``costs``: what
-    prices the staff of a day (without it, the cost KPIs are NaN)."""
+    prices the staff of a day (without it, the cost KPIs are NaN). ``features``: the
+    optional parts of the model switched on (``features_of``), whose totals are kept."""
 
     def __init__(
         self,
@@ -123,16 +144,28 @@ class KpiTotals:
         stations: list[Station] | tuple[Station, ...] = (),
         warmup_min: float = 0.0,
         costs: StaffCosts | None = None,
+        features: frozenset[str] = frozenset(),
     ):
         self.stages = stages
         self.doctors = doctors
         self.costs = costs
+        self.features = frozenset(features)
         self.stations = list(stations)
         self.station_names = [station.name for station in self.stations]
         self.warmup_min = warmup_min
         self.station_busy_sum = dict.fromkeys(self.station_names, 0.0)  # server-minutes serving counted visits
         self.station_available_sum = dict.fromkeys(self.station_names, 0.0)  # server-minutes at work
         self.totals: dict[str, float] = dict.fromkeys(TOTALS, 0)
+        for feature in self.features:
+            self.totals.update(dict.fromkeys(OPTIONAL_TOTALS[feature], 0))
+        # information gaps: per stage, gaps and visits that reached it
+        self.gaps_by_stage = dict.fromkeys(GAP_STAGES, 0)
+        self.reached_by_stage = dict.fromkeys(GAP_STAGES, 0)
+        # survey: per dimension, sums over respondents of the mean items and the gap
+        self.survey_sums = {part: np.zeros(len(SERVQUAL_DIMENSIONS)) for part in ("expectation", "perception", "gap")}
+        # disputes
+        self.dispute_settle_median_days = NAN
+        self.disputes_per_doctor = np.zeros(doctors, dtype=np.int64)
         self.stage_wait_sum = dict.fromkeys(stages, 0.0)
         self.stage_wait_count = dict.fromkeys(stages, 0)
         self.consultation_waits = KeptWaits() if exact_percentile else WaitHistogram()
@@ -160,6 +193,32 @@ class KpiTotals:
         self._stations(visits, sessions, keep)
         self._complaint_inputs(visits, keep, complaint_visit_ids)
         self._staffing(visits, sessions, keep)
+        if INFORMATION_GAPS in self.features:
+            self._information_gaps(visits, keep)
+
+    def _information_gaps(self, v: dict[str, np.ndarray], keep: np.ndarray) -> None:
+        reached = gap_stages_reached(v)
+        for stage in GAP_STAGES:
+            self.gaps_by_stage[stage] += int(v[f"information_gap_{stage}"][keep].sum())
+            self.reached_by_stage[stage] += int((reached[stage] & keep).sum())
+        self._add(
+            visits_with_gap=int((v["information_gaps"][keep] > 0).sum()),
+            gap_delay_sum=float(v["information_gap_delay_min"][keep].sum()),
+        )
+
+    def add_survey(self, respondents: dict[str, np.ndarray], asked: int) -> None:
+        """The replication's survey: its respondents' rows (``sim.service_quality.survey``)
+        and how many patients were asked."""
+        for part, sums in self.survey_sums.items():
+            sums += [respondents[f"{part}_{d}"].sum() for d in SERVQUAL_DIMENSIONS]
+        satisfaction = respondents["overall_satisfaction"]
+        self._add(
+            survey_asked=asked,
+            survey_responses=len(satisfaction),
+            survey_satisfaction_sum=float(satisfaction.sum()),
+            survey_recommends=int(respondents["would_recommend"].sum()),
+            survey_dissatisfied=int((satisfaction <= 2).sum()),
+        )
 
     def _add(self, **totals: float) -> None:
         for name, value in totals.items():
@@ -343,7 +402,20 @@ class KpiTotals:
             complaints_within_target=int(complaints["within_target"][made].sum()),
             complaints_upheld=int(complaints["upheld"][made].sum()),
         )
+        if DISPUTES in self.features:
+            self._disputes(complaints, made)
         return self
+
+    def _disputes(self, complaints: dict[str, np.ndarray], made: np.ndarray) -> None:
+        escalated = made & complaints["escalated"]
+        doctor = complaints["doctor_id"][escalated]
+        self.disputes_per_doctor = np.bincount(doctor[doctor >= 0], minlength=self.doctors)
+        days = complaints["dispute_settle_days"][escalated]
+        self.dispute_settle_median_days = float(np.median(days)) if len(days) else NAN
+        self._add(
+            disputes=int(escalated.sum()),
+            disputes_third_party=int((complaints["dispute_route"][escalated] == 1).sum()),
+        )
 
 
 def _day_blocks(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -23,10 +23,12 @@ from enum import StrEnum
 
 import numpy as np
 
-from sim.analysis.kpi_totals import KpiTotals
+from sim.analysis.kpi_totals import DISPUTES, INFORMATION_GAPS, SURVEY, KpiTotals
 from sim.analysis.stations import station_words
 from sim.complaints import hcat
 from sim.complaints.concentration import TOP_SHARE, top_share
+from sim.schema import GAP_STAGES, SERVQUAL_DIMENSIONS
+from sim.service_quality.disputes import top_complaint_doctors_share
 
 NAN = math.nan
 
@@ -115,6 +117,10 @@ def _share(part: str, whole: str) -> Value:
 def _mean(name: str) -> Value:
     """Mean of a quantity over the visits or sessions it was measured on."""
     return lambda t: ratio(t[f"{name}_sum"], t[f"{name}_count"])
+
+
+def _mean_per(total: str, count: str) -> Value:
+    return lambda t: ratio(t[total], t[count])
 
 
 def _per_1000_visits(count: float, t: KpiTotals) -> float:
@@ -659,6 +665,219 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
 }
 
 
+# -- optional parts of the model: their KPIs appear only when the hospital switches them on
+
+
+def _survey_mean(part: str, dimension: str) -> Value:
+    return lambda t: ratio(t.survey_sums[part][SERVQUAL_DIMENSIONS.index(dimension)], t["survey_responses"])
+
+
+INFORMATION_GAP_STAGES = Family(
+    "gap_stage",
+    keys=lambda _stages: GAP_STAGES,
+    key_words=lambda key: "treatment (pharmacy)" if key == "treatment" else key,
+    described="each stage of an information gap (Tian 2020): " + ", ".join(GAP_STAGES),
+    members=(
+        Kpi(
+            "information_gap_{gap_stage}_share",
+            "Lacked information at {gap_stage}",
+            "share",
+            "share of the visits that reached {gap_stage} where the patient lacked information they needed",
+            Better.LOWER,
+            SHARE,
+            lambda t, stage: ratio(t.gaps_by_stage[stage], t.reached_by_stage[stage]),
+        ),
+    ),
+)
+
+SERVQUAL = Family(
+    "dimension",
+    keys=lambda _stages: SERVQUAL_DIMENSIONS,
+    key_words=_plain,
+    described="each SERVQUAL dimension: " + ", ".join(SERVQUAL_DIMENSIONS),
+    members=(
+        Kpi(
+            "servqual_gap_{dimension}",
+            "SERVQUAL gap, {dimension}",
+            "points (1-5 scale)",
+            "respondents' mean perception − mean expectation score for {dimension} (negative: below expectations)",
+            Better.HIGHER,
+            (-4.0, 4.0),
+            lambda t, d: _survey_mean("gap", d)(t),
+        ),
+        Kpi(
+            "servqual_expectation_{dimension}",
+            "SERVQUAL expectation, {dimension}",
+            "points (1-5 scale)",
+            "respondents' mean expectation score for {dimension}",
+            Better.NONE,
+            (1.0, 5.0),
+            lambda t, d: _survey_mean("expectation", d)(t),
+        ),
+        Kpi(
+            "servqual_perception_{dimension}",
+            "SERVQUAL perception, {dimension}",
+            "points (1-5 scale)",
+            "respondents' mean perception score for {dimension}",
+            Better.HIGHER,
+            (1.0, 5.0),
+            lambda t, d: _survey_mean("perception", d)(t),
+        ),
+    ),
+)
+
+# feature -> (group title, when it is reported, entries)
+SERVICE_QUALITY_GROUPS: dict[str, tuple[str, str, tuple[Kpi | Family, ...]]] = {
+    INFORMATION_GAPS: (
+        "Information gaps",
+        "hospital.information.enabled",
+        (
+            INFORMATION_GAP_STAGES,
+            Kpi(
+                "information_gap_any_share",
+                "Lacked information somewhere",
+                "share",
+                "share of visits with an information gap at one stage or more",
+                Better.LOWER,
+                SHARE,
+                _share("visits_with_gap", "visits"),
+            ),
+            Kpi(
+                "information_gap_delay_per_visit_min",
+                "Time lost to information gaps",
+                "min",
+                "mean minutes per visit lost finding the way or going back to a counter",
+                Better.LOWER,
+                NON_NEGATIVE,
+                _share("gap_delay_sum", "visits"),
+            ),
+        ),
+    ),
+    SURVEY: (
+        "Service quality survey (SERVQUAL)",
+        "hospital.survey.enabled",
+        (
+            Kpi(
+                "survey_responses",
+                "Survey responses",
+                "respondents",
+                "patients who answered the post-visit survey",
+                Better.NONE,
+                NON_NEGATIVE,
+                lambda t: float(t["survey_responses"]),
+            ),
+            Kpi(
+                "survey_response_rate",
+                "Survey response rate",
+                "share",
+                "respondents ÷ patients asked",
+                Better.HIGHER,
+                SHARE,
+                _share("survey_responses", "survey_asked"),
+            ),
+            SERVQUAL,
+            Kpi(
+                "servqual_gap_overall",
+                "SERVQUAL gap, all dimensions",
+                "points (1-5 scale)",
+                "mean over the six dimensions of the respondents' mean perception − expectation",
+                Better.HIGHER,
+                (-4.0, 4.0),
+                lambda t: ratio(float(t.survey_sums["gap"].mean()), t["survey_responses"]),
+            ),
+            Kpi(
+                "survey_satisfaction_mean",
+                "Overall satisfaction",
+                "points (1-5 scale)",
+                "respondents' mean overall satisfaction (1 very dissatisfied … 5 very satisfied)",
+                Better.HIGHER,
+                (1.0, 5.0),
+                _mean_per("survey_satisfaction_sum", "survey_responses"),
+            ),
+            Kpi(
+                "survey_dissatisfied_share",
+                "Dissatisfied respondents",
+                "share",
+                "share of respondents whose overall satisfaction is 1 or 2 of 5",
+                Better.LOWER,
+                SHARE,
+                _share("survey_dissatisfied", "survey_responses"),
+            ),
+            Kpi(
+                "survey_would_recommend_share",
+                "Would recommend the hospital",
+                "share",
+                "share of respondents who would recommend the hospital",
+                Better.HIGHER,
+                SHARE,
+                _share("survey_recommends", "survey_responses"),
+            ),
+        ),
+    ),
+    DISPUTES: (
+        "Disputes",
+        "hospital.complaints.disputes.enabled",
+        (
+            Kpi(
+                "disputes",
+                "Disputes",
+                "disputes",
+                "complaints of the replication's visits that escalated to a doctor-patient dispute",
+                Better.LOWER,
+                NON_NEGATIVE,
+                lambda t: float(t["disputes"]),
+            ),
+            Kpi(
+                "disputes_per_100000_visits",
+                "Disputes per 100,000 visits",
+                "per 100,000 visits",
+                "doctor-patient disputes per 100,000 visits",
+                Better.LOWER,
+                NON_NEGATIVE,
+                lambda t: 100.0 * _per_1000_visits(t["disputes"], t),
+            ),
+            Kpi(
+                "complaints_escalated_share",
+                "Complaints escalated to disputes",
+                "share",
+                "disputes ÷ complaints",
+                Better.LOWER,
+                SHARE,
+                _share("disputes", "complaints"),
+            ),
+            Kpi(
+                "dispute_settle_median_days",
+                "Median time to settle a dispute",
+                "days",
+                "median days from a dispute's opening (the complaint's resolution) to its settlement",
+                Better.LOWER,
+                NON_NEGATIVE,
+                lambda t: t.dispute_settle_median_days,
+            ),
+            Kpi(
+                "disputes_third_party_share",
+                "Disputes taken to a third party",
+                "share",
+                "share of disputes mediated by a third party rather than within the hospital",
+                Better.NONE,
+                SHARE,
+                _share("disputes_third_party", "disputes"),
+            ),
+            Kpi(
+                "disputes_top10_complaint_doctors_share",
+                f"Disputes against the top {TOP} of doctors by complaints",
+                "share",
+                f"share of disputes against the {TOP} of doctors with the most realised complaints (10% of 82 "
+                "doctors is 8.2; ties share evenly)",
+                Better.NONE,
+                SHARE,
+                lambda t: top_complaint_doctors_share(t.complaints_per_doctor, t.disputes_per_doctor),
+            ),
+        ),
+    ),
+}
+
+
 def _over_time(name: str) -> Value:
     return lambda t: float(t.over_time[name])
 
@@ -732,6 +951,15 @@ OPTIONAL_GROUPS: dict[str, Callable[[KpiTotals], bool]] = {
     "Charges": lambda t: t.charges_on,
 }
 OPTIONAL_SWITCHES = {"Patients over time": "hospital.population.enabled", "Charges": "hospital.charges.enabled"}
+
+
+# service quality beyond complaints (sim.service_quality, sim.demand.information):
+# feature -> (group title, the setting that switches it on, entries)
+for _feature, (_title, _switch, _entries) in SERVICE_QUALITY_GROUPS.items():
+    GROUPS[_title] = _entries
+    OPTIONAL_GROUPS[_title] = lambda t, feature=_feature: feature in t.features
+    OPTIONAL_SWITCHES[_title] = _switch
+TITLES = {feature: title for feature, (title, _switch, _entries) in SERVICE_QUALITY_GROUPS.items()}
 
 
 def catalogue(

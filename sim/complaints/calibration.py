@@ -113,6 +113,9 @@ def _interval(
     return mean, mean - half, mean + half
 
 
+stratified_interval = _interval  # also used by the survey's calibration (sim.service_quality.calibration)
+
+
 def integrated_over_doctors(p_average_doctor: np.ndarray, seen: np.ndarray, sd: float, nodes: int = 24) -> np.ndarray:
     """Each visit's complaint probability averaged over the population of doctors'
     propensities (Gauss-Hermite quadrature over the lognormal multiplier) instead of

@@ -43,10 +43,13 @@ def _entries(columns: dict[str, np.ndarray], stage: str) -> tuple[np.ndarray, np
 def consultation_join(columns: dict[str, np.ndarray]) -> np.ndarray:
     """When each visit joined the queue for its first consultation: start minus wait
     when consulted; otherwise (gave up, or baulked) when registration ended, or on
-    arrival for a patient who did not register on site, or when a patient who baulked
-    came back; NaN if the visit never queued."""
+    arrival for a patient who did not register on site (plus the minutes an
+    information gap at registration cost), or when a patient who baulked came back;
+    NaN if the visit never queued."""
     consulted = columns["consultation_start"] - columns["wait_consultation"]
     registered = np.where(np.isnan(columns["registration_end"]), columns["arrival_time"], columns["registration_end"])
+    if "information_gap_registration_delay_min" in columns:  # lacking information, they found the queue later
+        registered = registered + columns["information_gap_registration_delay_min"]
     if "baulk_returned_at" in columns:  # baulked and came back: joined (or baulked again) on coming back
         registered = np.where(np.isnan(columns["baulk_returned_at"]), registered, columns["baulk_returned_at"])
     return np.where(np.isnan(consulted), registered, consulted)

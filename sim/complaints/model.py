@@ -39,7 +39,7 @@ from scipy.special import expit, logit
 
 from sim import distributions
 from sim.clock import MINUTES_PER_DAY, parse_date
-from sim.complaints import hcat
+from sim.complaints import hcat, information_gaps
 from sim.complaints import office as complaint_office
 from sim.complaints.drivers import (
     QUALITY_EVENT,
@@ -141,7 +141,11 @@ def _timing(
     onsite = np.where(by_wait, u[:, U_ONSITE] < ch.onsite_share_wait, u[:, U_ONSITE] < ch.onsite_share_other)
     at_consultation = np.isin(cause, [hcat.CAUSES.index(c) for c in ("communication", "quality", "safety")])
     departure = columns["departure_time"][who]
-    onsite_time = np.where(by_wait, wait_onsite, np.where(at_consultation, columns["consultation_end"][who], departure))
+    consultation_end = columns["consultation_end"][who]
+    # an information gap makes communication complaints possible without a consultation
+    # (a patient who left unseen): made on site, they are made on leaving
+    at_consultation &= ~np.isnan(consultation_end)
+    onsite_time = np.where(by_wait, wait_onsite, np.where(at_consultation, consultation_end, departure))
     later = departure + delay_days[who] * MINUTES_PER_DAY
     channel = np.where(onsite, 0, np.where(u[:, U_PHONE] < ch.phone_share_after_visit, 1, 2)).astype(np.int8)
     return channel, np.where(onsite, onsite_time, later)
@@ -176,9 +180,15 @@ def assess(
         logit(cfg.base_per_1000_visits / 1000.0) + patient_log_odds(columns, hospital) + drivers.doctor_log_propensity
     )
     z = driver_log_odds(drivers, cfg)
+    gap_share = None  # of the communication driver, with information gaps on
+    if "information_gaps" in columns:
+        z, gap_share = information_gaps.add_log_odds(z, columns, hospital)
     p, causes = cause_probabilities(base, z)
     p = np.where(columns["outcome"] == NO_SHOW, 0.0, p)  # no visit, nothing to complain about
-    categories = causes @ cause_category_matrix(cfg)
+    matrix = cause_category_matrix(cfg)
+    categories = causes @ matrix
+    if gap_share is not None:
+        categories += causes[:, information_gaps.CAUSE, None] * information_gaps.category_shift(matrix, gap_share)
 
     u = per_visit(columns, streams, "complaints.realised", lambda rng, k: rng.random((k, 6)))
     delay = per_visit(
@@ -188,7 +198,9 @@ def assess(
     who = np.flatnonzero(complained)
     uw = u[who]
     cause = _pick(np.cumsum(causes[who], axis=1), uw[:, U_CAUSE])
-    within = cause_category_matrix(cfg)[cause]
+    within = matrix[cause]
+    if gap_share is not None:
+        within += (cause == information_gaps.CAUSE)[:, None] * information_gaps.category_shift(matrix, gap_share[who])
     category = _pick(np.cumsum(within, axis=1), uw[:, U_CATEGORY])
     severity = _pick(np.cumsum(severity_matrix(cfg)[category], axis=1), uw[:, U_SEVERITY])
     channel, time = _timing(columns, drivers, cfg, who, cause, uw, delay)

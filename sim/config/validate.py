@@ -387,6 +387,9 @@ def _check_hospital(h: HospitalConfig, multi_day: bool) -> list[str]:
     _shares(h.patients.education, f"{p}.patients.education", problems)
     problems.extend(_check_complaints(h))
     problems.extend(_check_booking(h))
+    problems.extend(_check_information(h))
+    problems.extend(_check_survey(h))
+    problems.extend(_check_season(h))
     problems.extend(check_staffing(h, multi_day))
     problems.extend(_check_population(h))
     return problems
@@ -548,6 +551,75 @@ def _check_complaints(h: HospitalConfig) -> list[str]:
     if not o.working_days:
         problems.append(f"{k}.office.working_days is empty: give at least one weekday, 0 (Monday) to 6 (Sunday)")
     problems.extend(distributions.check(o.handling, f"{k}.office.handling"))
+    problems.extend(distributions.check(c.disputes.internal_days, f"{k}.disputes.internal_days"))
+    problems.extend(distributions.check(c.disputes.third_party_days, f"{k}.disputes.third_party_days"))
+    return problems
+
+
+# -- service quality and seasons ---------------------------------------------------------
+
+
+def _keys_among(keys, allowed, key: str, what: str, every: bool = False) -> list[str]:
+    """Entries of ``key`` must name one of ``allowed`` (with ``every``: each exactly once)."""
+    problems = [f"{key}.{name}: no such {what}; allowed: {', '.join(allowed)}" for name in keys if name not in allowed]
+    missing = [name for name in allowed if name not in keys]
+    if every and missing:
+        problems.append(f"{key}: missing {', '.join(missing)}; give a value for each of {', '.join(allowed)}")
+    return problems
+
+
+def _check_information(h: HospitalConfig) -> list[str]:
+    """Information gaps (hospital.information): stages, groups, measures, delays."""
+    from sim.demand.information import measures
+    from sim.schema import GAP_STAGES
+
+    i = h.information
+    k = "hospital.information"
+    problems = _keys_among(i.reference_probability, GAP_STAGES, f"{k}.reference_probability", "stage", every=True)
+    problems += _keys_among(i.age_group_odds_ratio, list(h.patients.age_groups), f"{k}.age_group_odds_ratio", "group")
+    problems += _keys_among(i.education_odds_ratio, list(h.patients.education), f"{k}.education_odds_ratio", "group")
+    for name, measure in measures(i).items():
+        problems += _keys_among(measure.odds_ratio, GAP_STAGES, f"{k}.{name}.odds_ratio", "stage")
+    for stage in GAP_STAGES:
+        problems.extend(distributions.check(getattr(i.delay_min, stage), f"{k}.delay_min.{stage}"))
+    return problems
+
+
+def _check_survey(h: HospitalConfig) -> list[str]:
+    from sim.schema import SERVQUAL_DIMENSIONS
+
+    s = h.survey
+    k = "hospital.survey"
+    return _keys_among(s.expectation, SERVQUAL_DIMENSIONS, f"{k}.expectation", "dimension", every=True) + _keys_among(
+        s.perception, SERVQUAL_DIMENSIONS, f"{k}.perception", "dimension", every=True
+    )
+
+
+def _check_season(h: HospitalConfig) -> list[str]:
+    """The seasonal profile (hospital.season): departments, 12 months, holiday dates."""
+    season = h.season
+    k = "hospital.season"
+    problems = _keys_among(
+        season.department_month_index, list(h.departments), f"{k}.department_month_index", "department"
+    )
+    for name, index in season.department_month_index.items():
+        if len(index) != 12:
+            problems.append(f"{k}.department_month_index.{name} has {len(index)} values: it needs exactly 12")
+    for n, period in enumerate(season.holidays):
+        key = f"{k}.holidays[{n}]"
+        dates = []
+        for end in ("start", "end"):
+            try:
+                dates.append(parse_date(getattr(period, end)))
+            except ValueError as error:
+                problems.append(f"{key}.{end}: {error}")
+        if len(dates) == 2 and dates[1] < dates[0]:
+            problems.append(f"{key}: ends on {period.end}, before it starts on {period.start}")
+    if (season.department_month_index or season.holidays) and h.arrivals.interval_min is not None:
+        problems.append(
+            f"{k}: a seasonal profile changes the expected demand, but hospital.arrivals.interval_min = "
+            f"{h.arrivals.interval_min} makes arrivals deterministic; set it to null"
+        )
     return problems
 
 

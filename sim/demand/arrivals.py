@@ -13,12 +13,21 @@ import datetime as dt
 import numpy as np
 
 from sim.clock import MINUTES_PER_DAY, parse_clock
+from sim.demand import season
 from sim.schema import HospitalConfig
 from sim.staffing.days import holiday_dates
 
 
 def expected_arrivals(hospital: HospitalConfig, date: dt.date) -> float:
-    """Expected walk-in visits on ``date`` (0 on a closed day)."""
+    """Expected walk-in visits on ``date`` (0 on a closed day), with the seasonal
+    profile's multiplier when the hospital has one (``sim.demand.season``)."""
+    expected = _expected_without_season(hospital, date)
+    if season.has_profile(hospital.season):
+        expected *= season.demand_multiplier(hospital, date)
+    return expected
+
+
+def _expected_without_season(hospital: HospitalConfig, date: dt.date) -> float:
     arrivals = hospital.arrivals
     if date.weekday() not in arrivals.open_weekdays:
         return 0.0
@@ -69,7 +78,14 @@ def walk_in_times(hospital: HospitalConfig, date: dt.date, day: int, rng: np.ran
     return day * MINUTES_PER_DAY + minute
 
 
-def departments(hospital: HospitalConfig, count: int, rng: np.random.Generator) -> np.ndarray:
-    """Department index (in config order) for each of ``count`` patients."""
-    shares = np.array([d.share for d in hospital.departments.values()], dtype=float)
-    return rng.choice(len(shares), size=count, p=shares / shares.sum()).astype(np.int32)
+def departments(
+    hospital: HospitalConfig, count: int, rng: np.random.Generator, date: dt.date | None = None
+) -> np.ndarray:
+    """Department index (in config order) for each of ``count`` patients (on ``date``,
+    the seasonal profile's shares when the hospital has one)."""
+    if date is not None and season.has_profile(hospital.season):
+        p = season.department_shares(hospital, date)
+    else:
+        shares = np.array([d.share for d in hospital.departments.values()], dtype=float)
+        p = shares / shares.sum()
+    return rng.choice(len(p), size=count, p=p).astype(np.int32)

@@ -91,7 +91,8 @@ def draw(
 ) -> tuple[np.ndarray, DayBookings]:
     """Arrival times and bookings of the day's patients, who would like to come at
     ``preferred`` (absolute minutes) to ``department`` (index in config order), on
-    ``date`` (whose roster the slots follow). ``follow_up``: which of them were booked
+    ``date`` (whose roster the slots follow, without the season's doctors on leave).
+    ``follow_up``: which of them were booked
     at an earlier visit (they book first, through the on-site channel, with their
     doctor when the doctor has a slot left)."""
     b = hospital.booking

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim import distributions
 from sim.clock import MINUTES_PER_DAY
-from sim.demand import arrivals, booking
+from sim.demand import arrivals, booking, information
 from sim.schema import Distribution, HospitalConfig
 from sim.streams import Streams
 
@@ -42,6 +42,9 @@ class DayPatients:
     result_delay: dict[str, np.ndarray] = field(default_factory=dict)  # exam -> minutes
     bookings: booking.DayBookings | None = None
     origin: np.ndarray | None = None  # place in the order drawn: the day's walk-ins, then returning patients
+    # information gaps (hospital.information.enabled): patients x stages, and stage -> minutes lost
+    information_gap: np.ndarray | None = None
+    information_delay: dict[str, np.ndarray] = field(default_factory=dict)
     # baulking (hospital.baulking; None when off): patients waiting per doctor the
     # patient still joins, whether a baulking patient comes back, and after how many minutes
     baulk_threshold: np.ndarray | None = None
@@ -110,7 +113,7 @@ def draw_day(
     and the needs of the ``returning`` patients of the day, from streams of their own
     (``returning.<name>``), so the day's new patients draw what they would without them."""
     times = arrivals.walk_in_times(hospital, date, day, streams.stream("arrivals", day))
-    department = arrivals.departments(hospital, len(times), streams.stream("departments", day))
+    department = arrivals.departments(hospital, len(times), streams.stream("departments", day), date)
     needs = _draw_needs(hospital, department, day, streams)
     follow_up = None
     if returning is not None and len(returning):
@@ -138,6 +141,10 @@ def draw_day(
         baulk_return_after=baulking[2],
         **needs,
     )
+    if hospital.information.enabled:
+        patients.information_gap, patients.information_delay = information.draw(
+            hospital, needs["female"], needs["age_group"], needs["education"], bookings, streams, day
+        )
     if not bookings.booked.any() and follow_up is None:
         return patients  # walk-ins only: already in arrival order
     return patients.reordered(np.argsort(np.where(bookings.no_show, bookings.slot_time, arrival_time), kind="stable"))

@@ -17,7 +17,8 @@ from sim.demand.patients import draw_day
 from sim.engine.hospital import OpenDay
 from sim.engine.kernel import collector_paused, existing_objects_frozen, start_each_at
 from sim.engine.pathway import patient_day
-from sim.schema import HospitalConfig, RunConfig
+from sim.engine.records import gap_stages_reached
+from sim.schema import GAP_STAGES, HospitalConfig, RunConfig
 from sim.streams import Streams
 
 Columns = dict[str, np.ndarray]
@@ -84,8 +85,31 @@ def _booking_columns(patients) -> Columns:
     }
 
 
+def _information_columns(patients, visits: Columns) -> Columns:
+    """Per stage, whether the visit reached it with an information gap; the number of
+    such stages and the minutes they cost (``sim.demand.information``)."""
+    reached = gap_stages_reached(visits)
+    columns = {}
+    count = np.zeros(len(patients), dtype=np.int8)
+    lost = np.zeros(len(patients))
+    for k, stage in enumerate(GAP_STAGES):
+        gap = patients.information_gap[:, k] & reached[stage]
+        columns[f"information_gap_{stage}"] = gap
+        count += gap
+        lost += np.where(gap, patients.information_delay[stage], 0.0)
+    columns["information_gaps"] = count
+    columns["information_gap_delay_min"] = lost
+    # spent between leaving registration and joining the doctor's queue (sim.complaints.crowding)
+    columns["information_gap_registration_delay_min"] = np.where(
+        columns["information_gap_registration"], patients.information_delay["registration"], 0.0
+    )
+    return columns
+
+
 def _simulate_open_day(hospital: HospitalConfig, patients, day: int, date) -> tuple[Columns, Columns]:
     visits, sessions = simulate_day(hospital, patients, day, date)
+    if patients.information_gap is not None:
+        visits.update(_information_columns(patients, visits))
     visits.update(_patient_columns(hospital, patients, day, date))
     sessions["day"] = np.full(len(sessions["doctor_id"]), day, dtype=np.int32)
     return visits, sessions

@@ -115,6 +115,18 @@ class Department:
         return self.choose_queue(visit, draw)
 
 
+class GapDelays:
+    """Minutes each patient loses to an information gap at the stages the pathway
+    spends them (``sim.demand.information``; 0 without a gap), as plain lists."""
+
+    __slots__ = ("consultation", "examination", "treatment")
+
+    def __init__(self, delay: dict[str, np.ndarray]):
+        self.consultation = delay["consultation"].tolist()
+        self.examination = delay["examination"].tolist()
+        self.treatment = delay["treatment"].tolist()
+
+
 def _exams_needed(names: list[str], needs: dict[str, np.ndarray], size: int) -> list[tuple[str, ...]]:
     """Per visit, the names of the exams needed, in config order: one code per visit
     (a bit per exam), one tuple per code that occurs."""
@@ -183,6 +195,11 @@ class OpenDay:
         )
         for visit in bookings.no_show.nonzero()[0].tolist():
             self.log.outcome[visit] = NO_SHOW  # booked, never came: no patient process
+        self.gap_delay = None  # information gaps off: the pathway spends no time on them
+        if patients.information_delay:
+            self.gap_delay = GapDelays(patients.information_delay)
+            # a gap at registration: finding the department (or going back to the desk) before queueing
+            self.starts_at = (np.asarray(self.starts_at) + patients.information_delay["registration"]).tolist()
         self.departments = self._open_departments(hospital, day_start, bookings, rosters.day_rosters(hospital, date))
 
         # plain lists: the patient process reads one element per visit

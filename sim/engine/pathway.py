@@ -22,6 +22,12 @@ elsewhere, for speed; ``patient_day`` below starts at step 3.
 5. **Consult**: timed by the doctor's day (``sim.engine.doctors.doctor_day``), which
    also sees the patient out (``sim.engine.kernel.see_out``): the wait ends with
    the doctor's id.
+
+   *Information gaps* (``hospital.information``, off by default): a patient who
+   lacks information loses minutes (``sim.demand.information``) before the doctor's
+   queue (registration: added to the start, ``sim.engine.hospital``), after the
+   consultation (finding out what to do next), before the examinations (finding the
+   way) and before paying for the medicine (finding the counter).
 6. **Pay for examinations**, here, at the cashier (``sim.engine.stations``), unless
    paying on the phone. With exam pre-booking the exams are first booked for slots
    (``sim.engine.exam_slots``).
@@ -52,6 +58,7 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
     (or arriving, if registered when booking)."""
     stages = day.stages
     log = day.log
+    gap = day.gap_delay  # None unless information gaps are on
 
     # 3. choose a doctor (or baulk)
     department = day.department_of[visit]
@@ -77,6 +84,8 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
     doctor = yield queue.join(visit, review=False, deadline=env.now + day.deadline_after[visit])
     if doctor is None:  # gave up: GiveUps recorded when
         return
+    if gap is not None and gap.consultation[visit] > 0:  # lacking information: what to do next?
+        yield env.timeout(gap.consultation[visit])
 
     paying_at_cashier = not day.mobile_payment[visit]
     exams = day.exams_needed[visit]
@@ -88,6 +97,8 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         if paying_at_cashier:
             yield day.cashier.serve(visit, stages["exam_payment"])
         # 7. have the examinations
+        if gap is not None and gap.examination[visit] > 0:  # lacking information: where to go?
+            yield env.timeout(gap.examination[visit])
         results_ready = env.now
         for exam in exams:
             if slots and exam in slots and slots[exam] > env.now:  # wait for the booked slot
@@ -109,6 +120,8 @@ def patient_day(env: simpy.Environment, visit: int, day: OpenDay):
         yield review_queue.join(visit, review=True, deadline=float("inf"))
 
     if day.prescription[visit]:
+        if gap is not None and gap.treatment[visit] > 0:  # lacking information: where to pay, to collect?
+            yield env.timeout(gap.treatment[visit])
         # 10. pay for the medicine
         if paying_at_cashier:
             yield day.cashier.serve(visit, stages["payment"])

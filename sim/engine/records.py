@@ -97,3 +97,15 @@ def stage_names(hospital) -> list[str]:
 def counted(visits: dict[str, np.ndarray]) -> np.ndarray:
     """Visits that count in KPIs: the patient came (not a no-show) after any warm-up."""
     return ~visits["in_warmup"] & (visits["outcome"] != NO_SHOW)
+
+
+def gap_stages_reached(visits: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per stage of an information gap (``sim.schema.GAP_STAGES``), the visits that
+    reached it: came (registration), saw a doctor (consultation), had examinations
+    (examination), collected medicine (treatment)."""
+    return {
+        "registration": visits["outcome"] != NO_SHOW,
+        "consultation": visits["doctor_id"] >= 0,
+        "examination": ~np.isnan(visits["results_ready"]),
+        "treatment": ~np.isnan(visits["pharmacy_start"]),
+    }

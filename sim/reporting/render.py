@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.reporting import complaint_figures, run_figures  # noqa: E402
+from sim.reporting import complaint_figures, run_figures, service_quality_figures  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,14 @@ FIGURES = (
     RunFigure("complaints_by_hour.png", complaint_figures.by_hour, (7, 6)),
     RunFigure("complaints_by_month.png", complaint_figures.by_month, (7, 4.5), complaint_figures.spans_two_months),
     RunFigure("complaints_lorenz.png", complaint_figures.lorenz_curve, (7, 4.5)),
+    # service quality: only when the hospital has the part switched on
+    RunFigure("servqual_gaps.png", service_quality_figures.servqual_gaps, (7, 4.5), service_quality_figures.has_survey),
+    RunFigure(
+        "information_gaps.png",
+        service_quality_figures.information_gaps,
+        (7, 4.5),
+        service_quality_figures.has_information_gaps,
+    ),
 )
 
 

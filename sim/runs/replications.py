@@ -56,6 +56,9 @@ def simulate(
         visits = tables.visits_frame(concat_columns([o.visits for o in outputs]), typed.hospital)
         sessions = tables.sessions_frame(concat_columns([o.sessions for o in outputs]), typed.hospital)
     complaint_table = tables.complaints_frame(concat_columns([o.complaints for o in outputs]), typed.hospital)
+    survey = pd.DataFrame()
+    if typed.hospital.survey.enabled:
+        survey = tables.survey_frame(concat_columns([o.survey for o in outputs]), typed.hospital)
     patients = tables.patients_frame(_joined([o.patients for o in outputs]), typed.hospital)
     patient_days = pd.DataFrame(_joined([o.patient_days for o in outputs]))
     kpis = pd.DataFrame([o.kpis for o in outputs])
@@ -69,6 +72,7 @@ def simulate(
         summary=summary,
         provenance=provenance.collect(typed.run.seed, typed.run.replications, wall, overrides),
         complaints=complaint_table,
+        survey=survey,
         patients=patients,
         patient_days=patient_days,
         streamed_to=stream_to,

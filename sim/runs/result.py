@@ -31,6 +31,7 @@ class RunTables:
     summary: pd.DataFrame
     provenance: dict = field(default_factory=dict)
     complaints: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per complaint
+    survey: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per survey respondent (hospital.survey)
     # hospital.population on: one row per patient, and one per replication and open day
     patients: pd.DataFrame = field(default_factory=pd.DataFrame)
     patient_days: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -70,6 +71,11 @@ class RunTables:
         event_files.write(self, out)
         with run_files.written(out / "complaints.parquet") as path:
             self.complaints.to_parquet(path, index=False)
+        if self.config.hospital.survey.enabled:
+            with run_files.written(out / "survey.parquet") as path:
+                self.survey.to_parquet(path, index=False)
+        else:
+            run_files.remove(out / "survey.parquet")  # an earlier run's
         for name in ("patients", "patient_days"):
             frame = getattr(self, name)
             if frame.empty:

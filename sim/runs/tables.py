@@ -12,6 +12,7 @@ from sim.engine.records import OUTCOMES
 from sim.patients_over_time.loyalty import KINDS
 from sim.patients_over_time.register import COHORTS
 from sim.schema import HospitalConfig
+from sim.service_quality.disputes import ROUTES
 
 # the order of columns in visits.parquet; stage columns follow in pathway order
 LEADING = [
@@ -90,9 +91,18 @@ COMPLAINT_COLUMNS = [
 ]
 
 
+# added when complaints may escalate to disputes (hospital.complaints.disputes.enabled)
+DISPUTE_COLUMNS = ["escalated", "dispute_route", "dispute_opened", "dispute_settled", "dispute_settle_days"]
+
+
 def complaints_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
-    """One row per complaint, categories as pandas categoricals (HCAT machine names)."""
+    """One row per complaint, categories as pandas categoricals (HCAT machine names);
+    the dispute columns too when complaints may escalate."""
     data = dict(columns)
+    names = COMPLAINT_COLUMNS
+    if "escalated" in data:
+        names = COMPLAINT_COLUMNS + DISPUTE_COLUMNS
+        data["dispute_route"] = _categorical(data["dispute_route"], ROUTES)  # -1 (no dispute): missing
     data["department"] = _categorical(data["department"], hospital.departments)
     for name, labels in (
         ("channel", hcat.CHANNELS),
@@ -102,7 +112,24 @@ def complaints_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -
         ("severity", hcat.SEVERITIES),
     ):
         data[name] = _categorical(data[name], labels)
-    return pd.DataFrame({name: data[name] for name in COMPLAINT_COLUMNS})
+    return pd.DataFrame({name: data[name] for name in names})
+
+
+SURVEY_LEADING = ["replication", "visit_id", "day", "department", "doctor_id", "female", "age_group", "education"]
+
+
+def survey_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:
+    """One row per survey respondent (``sim.service_quality.survey``): who they are,
+    their mean expectation, perception and gap per dimension, overall satisfaction,
+    whether they would recommend the hospital, then every item's score."""
+    if not columns:
+        return pd.DataFrame()
+    data = dict(columns)
+    data["department"] = _categorical(data["department"], hospital.departments)
+    data["age_group"] = _categorical(data["age_group"], hospital.patients.age_groups)
+    data["education"] = _categorical(data["education"], hospital.patients.education)
+    order = SURVEY_LEADING + [c for c in data if c not in SURVEY_LEADING]
+    return pd.DataFrame({name: data[name] for name in order})
 
 
 def patients_frame(columns: dict[str, np.ndarray], hospital: HospitalConfig) -> pd.DataFrame:

@@ -11,7 +11,10 @@ doctor works a session only if every doctor numbered before them does.
 
 The roster of a day (``day_rosters``): the department's row for the day
 (``sim.staffing.days``), else ``doctors`` in every session; on a holiday without a
-``holiday`` row, ``holidays.doctor_share`` of it, rounded; then the interventions:
+``holiday`` row, ``holidays.doctor_share`` of it, rounded; in a holiday period of the seasonal profile
+(``hospital.season.holidays``, ``sim.demand.season``) the last
+``floor(doctors_on_leave_share x k)`` of each session's k on leave (one always stays);
+then the interventions:
 ``extended_hours`` lengthens every session, ``extra_doctors`` adds
 doctors to every session (``every_session``, ``departments``) or to the sessions whose
 predicted mean wait for the doctor is too long (``wait_above_min``, see
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 
 from sim import distributions
 from sim.clock import parse_clock
-from sim.demand import arrivals
+from sim.demand import arrivals, season
 from sim.schema import DepartmentConfig, HospitalConfig
 from sim.staffing import days
 from sim.staffing.queueing import predicted_wait
@@ -91,12 +94,24 @@ def _department_day(hospital: HospitalConfig, name: str, kind: days.DayKind, dat
     if kind.holiday and days.HOLIDAY not in department.roster:
         share = hospital.staffing.holidays.doctor_share
         on_duty = [math.floor(count * share + 0.5) for count in on_duty]
+    on_duty = _season_leave(hospital, date, on_duty)
     extra = hospital.staffing.extra_doctors
     added = extra.every_session + extra.departments.get(name, 0)
     on_duty = [count + added if count > 0 else 0 for count in on_duty]
     if extra.wait_above_min is not None:
         on_duty = _added_by_rule(hospital, name, sessions, on_duty, date)
     return DayRoster(tuple(sessions), tuple(on_duty))
+
+
+def _season_leave(hospital: HospitalConfig, date: dt.date, on_duty: list[int]) -> list[int]:
+    """``on_duty`` less the doctors on leave in a holiday period of the seasonal profile
+    (the last of each session's, as ``sim.demand.season.at_work`` counts them)."""
+    if not hospital.season.holidays:
+        return on_duty
+    holiday = season.holiday_on(hospital.season, date)
+    if holiday is None or holiday.doctors_on_leave_share == 0:
+        return on_duty
+    return [season.at_work(count, holiday.doctors_on_leave_share) if count > 0 else 0 for count in on_duty]
 
 
 def _sessions(hospital: HospitalConfig, name: str) -> list[tuple[float, float]]:

@@ -244,7 +244,7 @@ def test_dates_that_do_not_exist_say_so(date, fragment):
         (["hospital.warmup_min=soon"], "hospital.warmup_min = 'soon': must be a number"),
         (
             ["hospital=nonexistent"],
-            "hospital=nonexistent: no such option; options: general_hospital, teaching_demo, "
+            "hospital=nonexistent: no such option; options: general_hospital, kunming_tertiary, teaching_demo, "
             "validation_mmc, validation_network",
         ),
         (["hospitl=teaching_demo"], "hospitl: no such setting; did you mean hospital?"),

@@ -106,6 +106,7 @@ def test_reference_page_has_a_table_per_group_and_every_kpi():
     assert "| `doctor_utilisation` | Doctor utilisation | share | none | 0 to 1 |" in page
     assert "| `punctuality_mean_min` | Mean arrival against slot time | min | none | any |" in page
     assert "`<stage>`: each stage of the pathway" in page
+    assert "Only in runs with `hospital.survey.enabled=true`." in page
     outside_code = re.sub(r"`[^`]*`", "", page)
     assert not re.search(r"<[a-z]", outside_code)  # outside code, <stage> would read as an HTML tag
 

@@ -22,7 +22,7 @@ LAYERS = [
     ["reporting", "compare", "precision", "aggregate", "report", "crm", "animate"],  # the last six: public shims
     ["runs", "research"],
     ["config", "analysis"],
-    ["complaints", "patients_over_time"],
+    ["complaints", "service_quality", "patients_over_time"],
     ["engine"],
     ["demand", "staffing"],  # staffing: rosters and schedules of a day (imports demand.arrivals)
     ["distributions", "streams", "clock"],
@@ -115,7 +115,9 @@ def test_no_import_cycles():
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
-@pytest.mark.parametrize("package", ["sim.engine", "sim.demand", "sim.complaints", "sim.patients_over_time"])
+@pytest.mark.parametrize(
+    "package", ["sim.engine", "sim.demand", "sim.complaints", "sim.patients_over_time", "sim.service_quality"]
+)
 def test_model_layers_load_no_output_libraries(package):
     """Every module of the model's layers imports (in a fresh interpreter) without
     loading Hydra, OmegaConf, pandas, matplotlib or pyarrow; so does ``import sim``."""
