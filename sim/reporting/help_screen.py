@@ -29,7 +29,7 @@ GROUP_WORDS = {
     "hospital": "the hospital simulated",
     "intervention": "what is changed; combine several with intervention=[a,b]",
     "runner": "where replications run",
-    "experiment": "a named study: a sweep with its own settings (none by default)",
+    "experiment": "a named study with its own settings: a sweep, or a research task (none by default)",
 }
 SETTINGS = (
     ("run", RunConfig, ("days", "start_date", "replications", "seed", "jobs", "target_precision")),
