@@ -7,7 +7,6 @@ controls back so that Run reproduces its numbers."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,18 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import CHROMIUM, FLAGS
+
 pytest.importorskip("streamlit")
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 RUN_TIMEOUT_MS = 120_000
 ARTEFACTS = Path(os.environ.get("HOSPITAL_SIM_ARTEFACTS", "results/browser"))
 

@@ -7,17 +7,9 @@ import shutil
 
 import pytest
 
+from tests.chromium import CHROMIUM, FLAGS
 from tests.conftest import run
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("playwright") is None or not shutil.which(CHROMIUM),
     reason="needs Playwright (test extra) and Debian's chromium (.ci/run installs it)",
