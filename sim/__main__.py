@@ -59,7 +59,7 @@ def execute(typed: Config, out: Path, overrides: list[str]) -> None:
     if typed.output.report:
         from sim.reporting.html import write_run_report
 
-        write_run_report(out)
+        write_run_report(out, result.config)
     if typed.output.print_kpis:
         from sim.reporting.text import kpi_table
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
 from sim.analysis import stats
@@ -115,19 +115,22 @@ def precision_note(flagged: pd.Series, threshold: float, replications: int | Non
 # -- a run ------------------------------------------------------------------------------------
 
 
-def write_run_report(directory: str | Path) -> Path:
-    """``report.html`` for the run whose files are in ``directory``."""
+def write_run_report(directory: str | Path, config=None) -> Path:
+    """``report.html`` for the run whose files are in ``directory``. ``config``: the
+    run's typed config (``Config``) when the caller holds it, which saves reading
+    ``config.yaml`` back (a tenth of a second)."""
     directory = Path(directory)
-    config = OmegaConf.load(directory / "config.yaml")
+    if config is None:
+        config = OmegaConf.load(directory / "config.yaml")
     provenance = json.loads((directory / "provenance.json").read_text())
     summary = stats.summarise(pd.read_csv(directory / "kpis.csv"))
-    threshold = float(OmegaConf.select(config, "output.precision_warning", default=DEFAULT_THRESHOLD))
+    threshold = float(_setting(config, "output.precision_warning", DEFAULT_THRESHOLD))
     flagged = stats.imprecise(summary, threshold)
     timelines = pd.read_parquet(directory / "stations.parquet") if (directory / "stations.parquet").is_file() else None
     warnings = overload_warnings(summary, timelines if timelines is not None else pd.DataFrame(), config.hospital)
     imprecise = list(flagged[flagged].index)
     sentences, mentioned = executive.run_summary(summary, warnings, imprecise, threshold)
-    headline = _headline(OmegaConf.select(config, "compare.headline_kpis", default=[]), list(summary.index))
+    headline = _headline(_setting(config, "compare.headline_kpis", []), list(summary.index))
     run = config.run
     rule = provenance.get("replications_rule")
     if rule:
@@ -137,13 +140,13 @@ def write_run_report(directory: str | Path) -> Path:
     groups: dict[str, list[dict]] = {}
     for group, _label, _unit, row in kpi_rows(summary):
         groups.setdefault(group, []).append(kpi_row(str(row.name), row, flagged[row.name]))
-    interventions = ", ".join(config.get("interventions", {}) or {}) or "none (baseline)"
+    interventions = ", ".join(_setting(config, "interventions", None) or {}) or "none (baseline)"
     figures_dir = directory / "figures"
     page = render(
         "run_report.html.j2",
         title=f"hospital-sim: {config.hospital.name}",
         heading=f"{config.hospital.name}: {interventions}",
-        description=str(config.hospital.get("description", "")),
+        description=str(_setting(config, "hospital.description", "")),
         facts=f"{run.replications} replication(s) of {run.days} day(s) from {run.start_date}, seed {run.seed}.",
         sentences=sentences,
         overload=warnings,
@@ -159,6 +162,18 @@ def write_run_report(directory: str | Path) -> Path:
     path = directory / "report.html"
     run_files.write_text(path, page)
     return path
+
+
+def _setting(config, dotted: str, default):
+    """A setting of a run's config, typed (``Config``) or as read from ``config.yaml``."""
+    if isinstance(config, DictConfig):
+        return OmegaConf.select(config, dotted, default=default)
+    value = config
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return default
+    return value
 
 
 def _figure_paths(directory: Path) -> list[Path]:

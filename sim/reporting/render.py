@@ -1,5 +1,5 @@
-"""Drawing a run's figures into files, about half of the work in a forked copy of this
-process where that is safe (each takes matplotlib 0.1-0.8 s). ``FIGURES`` lists them: file
+"""Drawing a run's figures into files, shared with a forked copy of this process where
+that is safe (each takes matplotlib 0.1-0.5 s). ``FIGURES`` lists them: file
 name, the function drawing it on a Figure, its size, and when it is drawn (the
 month figure only when the run spans two months or more)."""
 
@@ -29,6 +29,7 @@ class RunFigure:
     draw: Callable  # (result, matplotlib Figure) -> None
     size: tuple[float, float] | Callable  # inches, or a function of the result giving them
     drawn_when: Callable | None = None  # (result) -> bool; None: always
+    layout: str | None = "constrained"  # matplotlib's layout engine; None: the figure sets its margins
 
     def size_for(self, result) -> tuple[float, float]:
         return self.size(result) if callable(self.size) else self.size
@@ -37,7 +38,7 @@ class RunFigure:
 FIGURES = (
     RunFigure("waits_by_stage.png", run_figures.waits_by_stage, (7, 4)),
     RunFigure("waits_by_hour.png", run_figures.waits_by_hour, (7, 4)),
-    RunFigure("stations.png", run_figures.station_timelines, run_figures.station_figure_size),
+    RunFigure("stations.png", run_figures.station_timelines, run_figures.station_figure_size, layout=None),
     RunFigure("complaints_by_domain.png", complaint_figures.by_domain, (7, 4.5)),
     RunFigure("complaints_by_hour.png", complaint_figures.by_hour, (7, 6)),
     RunFigure("complaints_by_month.png", complaint_figures.by_month, (7, 4.5), complaint_figures.spans_two_months),
@@ -55,7 +56,7 @@ FIGURES = (
 
 def save_figures(result, directory: Path) -> list[Path]:
     """Draw the run's figures into ``directory``: in two processes where that is safe
-    and worth it (each figure takes matplotlib about 0.1 s; see ``_render``). Returns
+    (each figure takes matplotlib 0.1-0.5 s; see ``_render``). Returns
     the paths of the figures drawn."""
     directory.mkdir(parents=True, exist_ok=True)
     figures = [figure for figure in FIGURES if figure.drawn_when is None or figure.drawn_when(result)]
@@ -65,7 +66,7 @@ def save_figures(result, directory: Path) -> list[Path]:
 
 def _draw(result, directory: Path, figures) -> None:
     for figure in figures:
-        fig = plt.figure(figsize=figure.size_for(result), layout="constrained")
+        fig = plt.figure(figsize=figure.size_for(result), layout=figure.layout)
         if result.figure_data.rows:
             figure.draw(result, fig)
         else:
@@ -75,40 +76,44 @@ def _draw(result, directory: Path, figures) -> None:
 
 
 def _render(result, directory: Path, figures) -> None:
-    """Half of the figures (by area, ``_halves``) are drawn in a forked copy of this
-    process while this one draws the rest; if the copy fails, its figures are drawn here. Forking is used only
-    on Linux with more than one core and no other thread running (a fork copies only
-    the calling thread, so locks held by others would stay locked in the copy)."""
+    """The figures are drawn by this process and a forked copy of it, each taking the
+    next one not yet taken, largest first (``_claim_and_draw``), so that neither waits
+    for the other while figures are left; if the copy fails, the figures it did not
+    finish are drawn here. Forking is used only on Linux with more than one core and no
+    other thread running (a fork copies only the calling thread, so locks held by
+    others would stay locked in the copy)."""
     if not _can_fork():
         _draw(result, directory, figures)
         return
-    theirs, ours = _halves(result, figures)
+    figures = sorted(figures, key=lambda f: -float(np.prod(f.size_for(result))))  # area: a guess at the cost
+    context = multiprocessing.get_context("fork")
+    next_figure = context.Value("i", 0)
+    finished = context.Array("b", len(figures), lock=False)
     sys.stdout.flush()  # what is buffered would otherwise be written by both processes
     sys.stderr.flush()
-    child = multiprocessing.get_context("fork").Process(target=_draw_in_child, args=(result, directory, theirs))
+    child = context.Process(target=_draw_in_child, args=(result, directory, figures, next_figure, finished))
     child.start()
-    _draw(result, directory, ours)
+    _claim_and_draw(result, directory, figures, next_figure, finished)
     child.join()
     if child.exitcode != 0:
-        _draw(result, directory, theirs)
+        _draw(result, directory, [figure for figure, done in zip(figures, finished, strict=True) if not done])
 
 
-def _halves(result, figures) -> tuple[list, list]:
-    """Two halves that take about as long to draw: a figure's area stands for its cost
-    (the station panels, the largest, take as long as three ordinary figures), and
-    each figure, largest first, goes to the half with less area so far."""
-    halves: tuple[list, list] = ([], [])
-    areas = [0.0, 0.0]
-    for figure in sorted(figures, key=lambda f: -float(np.prod(f.size_for(result)))):
-        side = areas.index(min(areas))
-        halves[side].append(figure)
-        areas[side] += float(np.prod(figure.size_for(result)))
-    return halves
+def _claim_and_draw(result, directory: Path, figures, next_figure, finished) -> None:
+    """Draw the next figure nobody has taken until none is left, marking each finished."""
+    while True:
+        with next_figure.get_lock():
+            index = next_figure.value
+            next_figure.value += 1
+        if index >= len(figures):
+            return
+        _draw(result, directory, [figures[index]])
+        finished[index] = 1
 
 
-def _draw_in_child(result, directory: Path, figures) -> None:
+def _draw_in_child(result, directory: Path, figures, next_figure, finished) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
-    _draw(result, directory, figures)
+    _claim_and_draw(result, directory, figures, next_figure, finished)
 
 
 def _can_fork() -> bool:

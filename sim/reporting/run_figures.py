@@ -61,7 +61,7 @@ def station_timelines(result, fig) -> None:
     if not names:
         return
     rows = int(np.ceil(len(names) / STATION_COLUMNS))
-    axes = fig.subplots(rows, STATION_COLUMNS, squeeze=False, sharex=True)
+    axes = fig.subplots(rows, STATION_COLUMNS, squeeze=False, sharex=True, gridspec_kw=_station_margins(fig, rows))
     breaks = breaks_of(result)
     for ax, name in zip(axes.flat, names, strict=False):
         station = table[table["station"] == name]
@@ -75,22 +75,51 @@ def station_timelines(result, fig) -> None:
         ax.set_title(station["label"].iloc[0], fontsize="medium")
         ax.set_ylim(bottom=0)
         style.clock_axis(ax.xaxis)
-    for ax in axes.flat[len(names) :]:
-        ax.set_visible(False)
+    for empty in range(len(names), axes.size):
+        axes.flat[empty].set_visible(False)
+        if empty >= STATION_COLUMNS:  # the panel above an empty one is the last of its column: its clock
+            axes.flat[empty - STATION_COLUMNS].xaxis.set_tick_params(labelbottom=True)
     for ax in axes[:, 0]:
         ax.set_ylabel("patients")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if breaks:
         handles.append(matplotlib.patches.Patch(color=style.BREAK_COLOUR, alpha=0.35))
         labels.append(style.BREAK_LABEL)
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize="small")
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize="small", frameon=False)
     fig.suptitle(
         "Patients waiting and being served at each station over the day\n"
         "(mean per 15 minutes; band: 10th to 90th percentile across days and replications)",
         fontsize="medium",
+        y=1 - 0.08 / fig.get_figheight(),
+        va="top",
     )
+
+
+# The station panels are drawn without a layout engine (render.FIGURES: layout None):
+# their margins are known in inches, and matplotlib's constrained layout measured every
+# tick label of nine panels twice, half the figure's cost.
+PANEL_ROW_IN = 2.4
+MARGINS_IN = {"left": 0.65, "right": 0.15, "top": 0.95, "bottom": 0.75}
+PANEL_GAPS_IN = {"wspace": 0.55, "hspace": 0.6}
 
 
 def station_figure_size(result) -> tuple[float, float]:
     count = len(stations(result.config.hospital))
-    return (11.0, 2.4 * int(np.ceil(count / STATION_COLUMNS)) + 1.4)
+    rows = int(np.ceil(count / STATION_COLUMNS))
+    return (11.0, PANEL_ROW_IN * rows + MARGINS_IN["top"] + MARGINS_IN["bottom"] - PANEL_GAPS_IN["hspace"])
+
+
+def _station_margins(fig, rows: int) -> dict[str, float]:
+    """Subplot parameters (shares of the figure, gaps as shares of a panel) for
+    ``rows`` rows of station panels on ``fig``, from margins in inches."""
+    width, height = fig.get_size_inches()
+    panel_width = (width - MARGINS_IN["left"] - MARGINS_IN["right"] - 2 * PANEL_GAPS_IN["wspace"]) / STATION_COLUMNS
+    panel_height = (height - MARGINS_IN["top"] - MARGINS_IN["bottom"] - (rows - 1) * PANEL_GAPS_IN["hspace"]) / rows
+    return {
+        "left": MARGINS_IN["left"] / width,
+        "right": 1 - MARGINS_IN["right"] / width,
+        "top": 1 - MARGINS_IN["top"] / height,
+        "bottom": MARGINS_IN["bottom"] / height,
+        "wspace": PANEL_GAPS_IN["wspace"] / panel_width,
+        "hspace": PANEL_GAPS_IN["hspace"] / panel_height,
+    }

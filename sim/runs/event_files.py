@@ -14,7 +14,6 @@ XES (IEEE 1849) is written here, without pm4py: one trace per visit (``concept:n
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import numpy as np
 import pandas as pd
@@ -91,6 +90,8 @@ _HEADER = (
 
 
 def _string(key: str, values: pd.Series) -> pd.Series:
+    from xml.sax.saxutils import quoteattr  # here: it imports urllib and http, tens of ms of every run
+
     quoted = values.astype(str).map(quoteattr)
     return f'<string key="{key}" value=' + quoted + "/>"
 

@@ -82,3 +82,15 @@ def test_the_run_report_has_a_summary_warnings_glossary_and_flags(tmp_path):
     assert page.count('<tr class="imprecise">') >= flagged > 0  # every flagged KPI in the table (more in the headline)
     assert f"{flagged} KPI(s) marked ! are imprecise" in page
     assert "@media print" in page and "<script" in page and "http" not in page.split("<body>")[1].split("docs/")[0]
+
+
+def test_the_report_from_the_run_in_memory_is_the_one_from_its_files(tmp_path):
+    """``python -m sim`` hands the report its typed config instead of reading
+    ``config.yaml`` back: the page is the same, byte for byte, on an overloaded run
+    with interventions (warnings, flags and the interventions line all read the config)."""
+    result = run(*OVERLOADED, "intervention=online_appointments")
+    result.save(tmp_path, figures=False)
+    from_files = write_run_report(tmp_path).read_text()
+    from_memory = write_run_report(tmp_path, result.config).read_text()
+    assert "online_appointments" in from_files and "offered load" in from_files
+    assert from_memory == from_files
