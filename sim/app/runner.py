@@ -86,7 +86,8 @@ def _waits_by_hour(data) -> pd.DataFrame:
     rows = []
     for department, total, count in zip(data.departments, data.wait_sum, data.wait_count, strict=True):
         for hour in np.flatnonzero(count):
-            rows.append({"department": department, "hour": int(hour), "wait": float(total[hour] / count[hour])})
+            wait = float(total[hour] / count[hour])
+            rows.append({"department": department.replace("_", " "), "hour": int(hour), "wait": wait})
     return pd.DataFrame(rows, columns=["department", "hour", "wait"])
 
 

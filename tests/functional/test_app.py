@@ -42,6 +42,8 @@ def test_page_numbers_equal_the_command_lines(tmp_path):
             mine, theirs = float(row[column]), cli[kpi][column]
             assert (math.isnan(mine) and theirs is None) or mine == theirs, (kpi, column, mine, theirs)
 
+    assert set(page.waits_by_hour["department"]) == {"internal medicine", "surgery"}  # words, not config keys
+
 
 @pytest.fixture(scope="module")
 def app():
