@@ -97,7 +97,7 @@ def stations(hospital) -> list[Station]:
         staffing = staffed[duty]
         count = staffing.config.kiosks if staffing.kiosks else staffing.config.servers
         opens_min = opens if duty in ("registration", "kiosks") else parse_clock(staffing.config.opens)
-        return Station(name, label, stages, count, opens_min, duty=duty, **_station_servers(staffing), **kiosk)
+        return Station(name, label, stages, count, opens_min, duty=duty, **_station_servers(hospital, staffing), **kiosk)
 
     out = [station("registration_windows", "Registration windows", ("registration",), "registration", kiosk=False)]
     if registration.kiosks:
@@ -124,9 +124,10 @@ def stations(hospital) -> list[Station]:
     return out
 
 
-def _uncovered(table) -> bool:
-    """Whether some weekday has no row in a roster or schedule (its shorthand count applies)."""
-    return any(days.row(table, days.DayKind(weekday)) is None for weekday in range(7))
+def _uncovered(hospital, table) -> bool:
+    """Whether a weekday the clinic opens has no row in a roster or schedule (its
+    shorthand count applies that day)."""
+    return any(days.row(table, days.DayKind(weekday)) is None for weekday in hospital.arrivals.open_weekdays)
 
 
 def _span(counts: set[int]) -> str:
@@ -141,12 +142,12 @@ def _doctor_servers(hospital, name: str) -> dict:
     if not department.roster:
         return {"servers_setting": f"{key}.doctors", "servers_now": str(department.doctors), "by_time": False}
     counts = {count for row in department.roster.values() for count in row}
-    if _uncovered(department.roster):
+    if _uncovered(hospital, department.roster):
         counts.add(department.doctors)
     return {"servers_setting": f"{key}.roster", "servers_now": f"{_span(counts)} a session", "by_time": True}
 
 
-def _station_servers(staffing: schedules.Station) -> dict:
+def _station_servers(hospital, staffing: schedules.Station) -> dict:
     """Where a station's servers are set: its schedule, when it has one, else its count
     (with the peak windows on top, when it has them)."""
     config = staffing.config
@@ -159,7 +160,7 @@ def _station_servers(staffing: schedules.Station) -> dict:
         return {"servers_setting": key, "servers_now": f"{count}{windows}", "by_time": bool(extra)}
     table = schedules.by_days(schedule)
     counts = {change.servers for change in schedule}
-    if _uncovered(table):
+    if _uncovered(hospital, table):
         counts.add(count)
     return {
         "servers_setting": schedules.schedule_setting(staffing),
