@@ -118,9 +118,8 @@ class OnDuty:
 def _step(changes: schedules.Changes, minute: np.ndarray) -> np.ndarray:
     """Servers on duty at each minute of day; before the station opens, those it opens
     with (as a fixed count counts them all day)."""
-    times = np.array([t for t, _ in changes])
-    counts = np.array([changes[0][1]] + [n for _, n in changes])
-    return counts[np.searchsorted(times, minute, side="right")].astype(float)
+    opens, first = changes[0]
+    return np.where(minute < opens, float(first), at_work(changes, minute))
 
 
 def roster_changes(roster: rosters.DayRoster) -> schedules.Changes:
