@@ -4,16 +4,19 @@ act on, with what to change.
 From a run's KPI summary and its station timelines (``sim.analysis.timelines``):
 
 * **offered load over capacity** — the doctors of a department have more consulting
-  to do than their sessions hold (busy doctor-time over doctor-time in session above
-  ``LOAD_LIMIT``), or another station is busy for more than ``UTILISATION_LIMIT`` of its
-  working day (queues grow without limit as utilisation nears 100%);
+  to do than their sessions hold (busy doctor-time over the doctor-time on duty by
+  the days' rosters, above ``LOAD_LIMIT``), or another station is busy for more than
+  ``UTILISATION_LIMIT`` of the server-time its schedule puts on duty over its working
+  day (its utilisation KPI; queues grow without limit as utilisation nears 100%);
 * **queues long after the sessions end** — on average ``STILL_WAITING`` patients or more
   still wait at a station ``AFTER_MIN`` minutes after the last doctor's session ended;
 * **patients turned away** — more visits than ``TURNED_AWAY`` allows reached the
   doctors' queue after closing, left without being seen, or had the review of their
   results deferred to another day.
 
-Each warning names the station and the numbers and suggests what to change.
+Each warning names the station and the numbers and suggests what to change: the
+setting that puts its servers on duty (a department's ``roster`` or a station's
+``schedule`` when it has one, else its count) and what it gives now.
 """
 
 from __future__ import annotations
@@ -49,9 +52,21 @@ def _mean(summary: pd.DataFrame, name: str) -> float:
     return float(summary["mean"].get(name, math.nan)) if "mean" in summary else math.nan
 
 
-def _servers_for(station: Station, utilisation: float) -> int:
-    """Servers that would bring this load down to ``TARGET_UTILISATION``."""
-    return max(station.servers + 1, math.ceil(station.servers * utilisation / TARGET_UTILISATION))
+def _more_servers(station: Station, utilisation: float) -> str:
+    """What would bring this load down to ``TARGET_UTILISATION``: a number of servers
+    for a fixed count, a share more at every time for a roster or schedule."""
+    if not station.by_time:
+        servers = max(station.servers + 1, math.ceil(station.servers * utilisation / TARGET_UTILISATION))
+        return f"about {servers} for {TARGET_UTILISATION:.0%}"
+    more = max(utilisation / TARGET_UTILISATION - 1.0, 0.01)
+    when = "in every session" if station.is_doctors else "at every time of day"
+    return f"about {more:.0%} more {when} for {TARGET_UTILISATION:.0%}"
+
+
+def _setting(station: Station) -> str:
+    """The setting of the station's servers and what it gives now
+    (``hospital.pharmacy.schedule, now 1 to 3 by time of day``)."""
+    return f"{station.servers_setting}, now {station.servers_now}"
 
 
 def _load_warnings(station: Station, rows: pd.DataFrame, summary: pd.DataFrame) -> list[Warning]:
@@ -66,9 +81,8 @@ def _load_warnings(station: Station, rows: pd.DataFrame, summary: pd.DataFrame) 
                 station.label,
                 f"offered load {load:.2f} × capacity: {hours:,.0f} doctor-hours of consulting a day against "
                 f"{capacity * 15 / 60:,.0f} doctor-hours in session",
-                f"Add doctors ({station.servers_setting}, now {station.servers}: about "
-                f"{_servers_for(station, load)} for {TARGET_UTILISATION:.0%}) or session time, or spread demand "
-                "over the day (online appointments)",
+                f"Add doctors ({_setting(station)}: {_more_servers(station, load)}) or session time, or spread "
+                "demand over the day (online appointments)",
             )
         ]
     utilisation = _mean(summary, f"{station.name}_utilisation")
@@ -78,8 +92,7 @@ def _load_warnings(station: Station, rows: pd.DataFrame, summary: pd.DataFrame) 
         Warning(
             station.label,
             f"busy {utilisation:.0%} of its working day: queues grow without limit as this nears 100%",
-            f"Add servers ({station.servers_setting}, now {station.servers}: about "
-            f"{_servers_for(station, utilisation)} for {TARGET_UTILISATION:.0%}) or shorten the service",
+            f"Add servers ({_setting(station)}: {_more_servers(station, utilisation)}) or shorten the service",
         )
     ]
 
@@ -100,9 +113,9 @@ def _late_queue_warning(station: Station, rows: pd.DataFrame, last_session_end: 
     first = later.iloc[0]
     cleared = rows.loc[rows["waiting_mean"] + rows["busy_mean"] > 0, "bin_start_min"].max() + 15
     change = (
-        f"Add doctors ({station.servers_setting}, now {station.servers}) or extend their last session"
+        f"Add doctors ({_setting(station)}) or extend their last session"
         if station.is_doctors
-        else f"Add servers ({station.servers_setting}, now {station.servers})"
+        else f"Add servers ({_setting(station)})"
     )
     return [
         Warning(

@@ -24,7 +24,8 @@ import numpy as np
 
 from sim.clock import MINUTES_PER_DAY, parse_clock, parse_date
 from sim.schema import HospitalConfig
-from sim.staffing import days, schedules
+from sim.staffing import schedules
+from sim.staffing.on_duty import OnDuty
 
 
 class StaffCosts:
@@ -37,7 +38,7 @@ class StaffCosts:
         self.premium = self.rates.overtime_premium
         self.shift_ends = parse_clock(self.rates.shift_ends)
         self.stations = schedules.stations(hospital)
-        self.holidays = days.holiday_dates(hospital.staffing.holidays.dates)
+        self.on_duty = OnDuty(hospital, self.start)  # the servers on duty by each day's schedule
         renamed = {"registration": "registration_windows", "kiosks": "registration_kiosks"}
         self._by_analysis_name = {renamed.get(s.name, s.name): s for s in self.stations}
 
@@ -57,11 +58,10 @@ class StaffCosts:
         """Cost and overtime cost of the stations and the complaint office on ``day``,
         whose visits are ``rows`` of ``visits``."""
         date = self.start + dt.timedelta(days=day)
-        kind = days.day_kind(self.holidays, date)
         day_start = day * MINUTES_PER_DAY
         cost = overtime_cost = 0.0
         for station in self.stations:
-            changes = schedules.day_changes(station, kind)
+            changes = self.on_duty.station_changes(station.name, day)
             per_minute = getattr(self.rates, station.role) / 60.0
             cost += per_minute * schedules.server_minutes(changes, changes[0][0], self.shift_ends)
             if station.kiosks:
@@ -90,8 +90,7 @@ class StaffCosts:
         schedule = station.config.kiosk_schedule if station.kiosks else station.config.schedule
         if not schedule and (station.kiosks or not station.config.extra):
             return None
-        kind = days.day_kind(self.holidays, self.start + dt.timedelta(days=day))
-        changes = schedules.day_changes(station, kind)
+        changes = self.on_duty.station_changes(station.name, day)
         return schedules.server_minutes(changes, max(start, changes[0][0]), end)
 
     def _last_service_end(self, visits: dict[str, np.ndarray], rows: slice, station: schedules.Station) -> float:

@@ -6,9 +6,12 @@ the self-service kiosks, each department's doctors (first consultations and revi
 share them), the cashier (paying for examinations and for medicine), each
 examination service and the pharmacy. ``stations(hospital)`` lists them in the
 order a patient meets them; ``Station.intervals`` gives, for the visits of a table,
-when each one joined the station's queue, started and ended service there. The KPI
-accumulator (``sim.analysis.kpi_totals``: utilisation) and the station timelines
-(``sim.analysis.timelines``) both read the stations from here.
+when each one joined the station's queue, started and ended service there, and
+``Station.changes`` its servers at work through a day of the run, from the same
+rosters and schedules the engine runs (``sim.staffing.on_duty``). The KPI
+accumulator (``sim.analysis.kpi_totals``: utilisation), the station timelines
+(``sim.analysis.timelines``) and the overload warnings (``sim.analysis.overload``)
+read the stations from here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.clock import parse_clock
+from sim.staffing import days, rosters, schedules
+from sim.staffing.on_duty import OnDuty
+from sim.staffing.schedules import Changes
 
 DOCTORS_PREFIX = "doctors_"
 
@@ -25,42 +31,32 @@ DOCTORS_PREFIX = "doctors_"
 @dataclass(frozen=True)
 class Station:
     """One station: its name (snake_case, used in KPI names and tables), label, the
-    pathway stages served there, its servers and when they start work."""
+    pathway stages served there, its configured servers and when they start work, and
+    where its servers on duty come from (``sim.staffing``)."""
 
     name: str
     label: str
     stages: tuple[str, ...]
-    servers: int
+    servers: int  # the configured count (doctors: a department's shorthand ``doctors``)
     opens_min: float  # minute of the day the servers start work (doctors: their first session)
     department: int | None = None  # doctors: the department's code; others: None
     kiosk: bool | None = None  # registration: True for the kiosks, False for the windows
-    sessions: tuple[tuple[float, float], ...] = ()  # doctors: (start, end) minute of day of each session
+    sessions: tuple[tuple[float, float], ...] = ()  # doctors: (start, end) minute of day of each session, lengthened
+    duty: str = ""  # its name in sim.staffing: the department, or registration, kiosks, cashier, <exam>, pharmacy
+    servers_setting: str = ""  # the configuration key that sets its servers: a roster or schedule when it has one
+    servers_now: str = ""  # what that key gives now, in words ("3", "1 to 3 by time of day")
+    by_time: bool = False  # its servers follow a roster or a schedule (or peak windows) rather than one count
 
     @property
     def is_doctors(self) -> bool:
         return self.department is not None
 
-    @property
-    def servers_setting(self) -> str:
-        """The configuration key that sets this station's servers."""
+    def changes(self, on_duty: OnDuty, day: int) -> Changes:
+        """Servers at work through run day ``day``: the doctors of the day's roster in
+        their sessions, or the day's schedule of the station (``sim.staffing.on_duty``)."""
         if self.is_doctors:
-            return f"hospital.departments.{self.name.removeprefix(DOCTORS_PREFIX)}.doctors"
-        if self.kiosk is not None:
-            return "hospital.registration." + ("kiosks" if self.kiosk else "servers")
-        if self.name in ("cashier", "pharmacy"):
-            return f"hospital.{self.name}.servers"
-        return f"hospital.exams.{self.name}.servers"
-
-    def servers_at(self, minute: np.ndarray) -> np.ndarray:
-        """Servers at work at these minutes of the day: the doctors in session, or
-        every server once the station has opened."""
-        minute = np.asarray(minute, dtype=float)
-        if not self.is_doctors:
-            return np.where(minute >= self.opens_min, float(self.servers), 0.0)
-        at_work = np.zeros(minute.shape)
-        for start, end in self.sessions:
-            at_work += (minute >= start) & (minute < end)
-        return self.servers * at_work
+            return on_duty.doctor_changes(self.duty, day)
+        return on_duty.station_changes(self.duty, day)
 
     def selected(self, visits: dict[str, np.ndarray]) -> np.ndarray | None:
         """Which visits this station may serve (None: every visit)."""
@@ -93,21 +89,21 @@ def _doctor_label(department: str) -> str:
 
 def stations(hospital) -> list[Station]:
     """The stations of a hospital (``HospitalConfig``) in the order a patient meets them."""
+    staffed = {station.name: station for station in schedules.stations(hospital)}
     registration = hospital.registration
     opens = parse_clock(registration.opens)
-    out = [
-        Station(
-            "registration_windows", "Registration windows", ("registration",), registration.servers, opens, kiosk=False
-        )
-    ]
+
+    def station(name: str, label: str, stages: tuple[str, ...], duty: str, **kiosk) -> Station:
+        staffing = staffed[duty]
+        count = staffing.config.kiosks if staffing.kiosks else staffing.config.servers
+        opens_min = opens if duty in ("registration", "kiosks") else parse_clock(staffing.config.opens)
+        return Station(name, label, stages, count, opens_min, duty=duty, **_station_servers(hospital, staffing), **kiosk)
+
+    out = [station("registration_windows", "Registration windows", ("registration",), "registration", kiosk=False)]
     if registration.kiosks:
-        out.append(
-            Station(
-                "registration_kiosks", "Registration kiosks", ("registration",), registration.kiosks, opens, kiosk=True
-            )
-        )
+        out.append(station("registration_kiosks", "Registration kiosks", ("registration",), "kiosks", kiosk=True))
     for code, (name, department) in enumerate(hospital.departments.items()):
-        sessions = tuple((parse_clock(s.start), parse_clock(s.end)) for s in department.sessions)
+        sessions = tuple(rosters.lengthened_sessions(hospital, name))
         out.append(
             Station(
                 DOCTORS_PREFIX + name,
@@ -117,15 +113,60 @@ def stations(hospital) -> list[Station]:
                 min(start for start, _ in sessions),
                 department=code,
                 sessions=sessions,
+                duty=name,
+                **_doctor_servers(hospital, name),
             )
         )
-    cashier = hospital.cashier
-    out.append(Station("cashier", "Cashier", ("exam_payment", "payment"), cashier.servers, parse_clock(cashier.opens)))
-    for name, exam in hospital.exams.items():
-        out.append(Station(name, name.replace("_", " ").capitalize(), (name,), exam.servers, parse_clock(exam.opens)))
-    pharmacy = hospital.pharmacy
-    out.append(Station("pharmacy", "Pharmacy", ("pharmacy",), pharmacy.servers, parse_clock(pharmacy.opens)))
+    out.append(station("cashier", "Cashier", ("exam_payment", "payment"), "cashier"))
+    for name in hospital.exams:
+        out.append(station(name, name.replace("_", " ").capitalize(), (name,), name))
+    out.append(station("pharmacy", "Pharmacy", ("pharmacy",), "pharmacy"))
     return out
+
+
+def _uncovered(hospital, table) -> bool:
+    """Whether a weekday the clinic opens has no row in a roster or schedule (its
+    shorthand count applies that day)."""
+    return any(days.row(table, days.DayKind(weekday)) is None for weekday in hospital.arrivals.open_weekdays)
+
+
+def _span(counts: set[int]) -> str:
+    low, high = min(counts), max(counts)
+    return f"{low}" if low == high else f"{low} to {high}"
+
+
+def _doctor_servers(hospital, name: str) -> dict:
+    """Where a department's doctors are set: its roster, when it has one, else ``doctors``."""
+    department = hospital.departments[name]
+    key = f"hospital.departments.{name}"
+    if not department.roster:
+        return {"servers_setting": f"{key}.doctors", "servers_now": str(department.doctors), "by_time": False}
+    counts = {count for row in department.roster.values() for count in row}
+    if _uncovered(hospital, department.roster):
+        counts.add(department.doctors)
+    return {"servers_setting": f"{key}.roster", "servers_now": f"{_span(counts)} a session", "by_time": True}
+
+
+def _station_servers(hospital, staffing: schedules.Station) -> dict:
+    """Where a station's servers are set: its schedule, when it has one, else its count
+    (with the peak windows on top, when it has them)."""
+    config = staffing.config
+    count = config.kiosks if staffing.kiosks else config.servers
+    schedule = config.kiosk_schedule if staffing.kiosks else config.schedule
+    extra = [] if staffing.kiosks else config.extra
+    windows = f", plus {_span({e.servers for e in extra})} in peak windows" if extra else ""
+    if not schedule:
+        key = schedules.setting(staffing, "kiosks" if staffing.kiosks else "servers")
+        return {"servers_setting": key, "servers_now": f"{count}{windows}", "by_time": bool(extra)}
+    table = schedules.by_days(schedule)
+    counts = {change.servers for change in schedule}
+    if _uncovered(hospital, table):
+        counts.add(count)
+    return {
+        "servers_setting": schedules.schedule_setting(staffing),
+        "servers_now": f"{_span(counts)} by time of day{windows}",
+        "by_time": True,
+    }
 
 
 def station_words(name: str) -> str:

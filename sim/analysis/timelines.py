@@ -14,7 +14,14 @@ their mean and a band (10th to 90th percentile across the days and replications)
 with the servers at work, as a tidy table::
 
     from sim.analysis.timelines import station_timelines
-    table = station_timelines(result.visits, result.config.hospital, bin_min=15)
+    table = station_timelines(result.visits, result.config.hospital, result.config.run.start_date, bin_min=15)
+
+The servers at work in a bin are those on duty by the day's schedule or roster
+(``sim.staffing.on_duty``: the engine's own; holidays, leave and staffing
+interventions included), averaged over the bin and over the same days and
+replications as the other columns; utilisation is the mean number busy over that
+mean. A server going off duty finishes the patient in service, so a bin just after a
+change may show more busy than at work.
 
 Times are minutes after midnight of the visit's day (validation configs whose one
 session lasts days run past 1,440). All visits that came are included, those of a
@@ -30,6 +37,7 @@ import numpy as np
 
 from sim.analysis.stations import Station, stations
 from sim.clock import MINUTES_PER_DAY, format_clock
+from sim.staffing.on_duty import OnDuty, bin_means
 
 if TYPE_CHECKING:  # tables; the accumulator itself needs no pandas
     import pandas as pd
@@ -66,7 +74,8 @@ def occupancy(
     base = group.astype(np.int64) * bins
     size = groups * bins
     within = first == last
-    area = np.bincount(base[within] + first[within], weights=(end - begin)[within], minlength=size)
+    # (as floats even with no weights: bincount gives integers for an empty array)
+    area = np.bincount(base[within] + first[within], weights=(end - begin)[within], minlength=size).astype(float)
     across = ~within
     first, last, base = first[across], last[across], base[across]
     begin, end = begin[across], end[across]
@@ -81,10 +90,11 @@ def occupancy(
 class StationTimelines:
     """Adds up the timelines of the (replication, day)s fed to it: ``add`` visit columns
     (department as codes) of whole days, all at once or day by day; ``table`` then
-    summarises them."""
+    summarises them, with the servers ``on_duty`` on those days."""
 
-    def __init__(self, station_list: list[Station], bin_min: float = BIN_MIN):
+    def __init__(self, station_list: list[Station], on_duty: OnDuty, bin_min: float = BIN_MIN):
         self.stations = station_list
+        self.on_duty = on_duty
         self.bin_min = float(bin_min)
         self.days: list[tuple[int, int]] = []  # (replication, day) of each curve, in order added
         # station -> one array (waiting, busy) x bins per (replication, day)
@@ -147,9 +157,7 @@ class StationTimelines:
 
         low, high = np.percentile(curves, BAND, axis=0)
         mean = curves.mean(axis=0)
-        # servers at work, averaged over each bin minute by minute
-        minutes = start[:, None] + np.arange(0.5, self.bin_min, 1.0)[None, :]
-        at_work = station.servers_at(minutes).mean(axis=1)
+        at_work = self.at_work(station, start).mean(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             utilisation = np.where(at_work > 0, mean[1] / at_work, math.nan)
         return pd.DataFrame(
@@ -171,6 +179,19 @@ class StationTimelines:
             }
         )
 
+    def at_work(self, station: Station, start: np.ndarray) -> np.ndarray:
+        """(days, bins): servers at work at ``station`` in the bins starting at ``start``
+        on each (replication, day) added, in order (one curve per distinct day's changes)."""
+        edges = np.append(start, start[-1] + self.bin_min) if len(start) else np.zeros(1)
+        curves: dict[tuple, np.ndarray] = {}
+        out = np.empty((len(self.days), len(start)))
+        for row, (_, day) in enumerate(self.days):
+            changes = tuple(station.changes(self.on_duty, day))
+            if changes not in curves:
+                curves[changes] = bin_means(list(changes), edges)
+            out[row] = curves[changes]
+        return out
+
 
 def visit_columns(visits: pd.DataFrame) -> dict[str, np.ndarray]:
     """The columns of a run's visit table the timelines read, department as codes."""
@@ -185,11 +206,12 @@ def visit_columns(visits: pd.DataFrame) -> dict[str, np.ndarray]:
     return columns
 
 
-def station_timelines(visits: pd.DataFrame, hospital, bin_min: float = BIN_MIN) -> pd.DataFrame:
+def station_timelines(visits: pd.DataFrame, hospital, start_date: str, bin_min: float = BIN_MIN) -> pd.DataFrame:
     """Every station's number waiting and number busy over the day (mean and 10th-90th
     percentile band across days and replications) in bins of ``bin_min`` minutes, from a
-    run's visit table (``sim.Result.visits``) and its hospital (``HospitalConfig``).
+    run's visit table (``sim.Result.visits``), its hospital (``HospitalConfig``) and the
+    date of its day 0 (``run.start_date``: rosters and schedules differ by day).
     One row per station and bin; see ``COLUMNS`` and the module docstring."""
-    timelines = StationTimelines(stations(hospital), bin_min)
+    timelines = StationTimelines(stations(hospital), OnDuty(hospital, start_date), bin_min)
     timelines.add(visit_columns(visits))
     return timelines.table()

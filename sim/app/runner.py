@@ -52,7 +52,6 @@ def run_page(overrides: list[str], animate: bool = True) -> PageResult:
     if key in _cache:
         return _cache[key]
     import sim
-    from sim.analysis.timelines import station_timelines
     from sim.config.compose import to_typed
 
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -71,7 +70,7 @@ def run_page(overrides: list[str], animate: bool = True) -> PageResult:
         replications=int(result.config.run.replications),
         days=typed.run.days,
     )
-    page.timelines = station_timelines(result.visits, result.config.hospital)
+    page.timelines = result.stations  # sim.analysis.timelines
     if animate:
         page.animation = first_day_animation(result)
     page.seconds = time.perf_counter() - started

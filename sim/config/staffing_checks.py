@@ -56,17 +56,9 @@ def _clinic_opens(h: HospitalConfig) -> float | None:
         return None
 
 
-def _station_key(station: schedules.Station, h: HospitalConfig) -> str:
-    if station.name in ("registration", "kiosks", "cashier", "pharmacy"):
-        path = "registration" if station.name == "kiosks" else station.name
-    else:
-        path = f"exams.{station.name}"
-    return f"hospital.{path}." + ("kiosk_schedule" if station.kiosks else "schedule")
-
-
 def _check_station(h: HospitalConfig, station: schedules.Station, clinic_opens: float | None, multi_day: bool):
     config = station.config
-    key = _station_key(station, h)
+    key = schedules.schedule_setting(station)
     schedule = config.kiosk_schedule if station.kiosks else config.schedule
     problems = [
         f"{key}[{index}].days = {change.days!r}: not a day; allowed: {', '.join(days.KEYS)}"
@@ -110,10 +102,10 @@ def _check_station(h: HospitalConfig, station: schedules.Station, clinic_opens: 
     for index, extra in enumerate(config.extra if not station.kiosks else []):
         start, end = _parse(extra.start), _parse(extra.end)
         if start is None or end is None:
-            problems.append(f"{key[: key.rindex('.')]}.extra[{index}]: start and end must be times of day H:MM")
+            problems.append(f"{schedules.setting(station, 'extra')}[{index}]: start and end must be times of day H:MM")
         elif end <= start:
             problems.append(
-                f"{key[: key.rindex('.')]}.extra[{index}]: ends at {extra.end}, not after it starts at {extra.start}"
+                f"{schedules.setting(station, 'extra')}[{index}]: ends at {extra.end}, not after it starts at {extra.start}"
             )
     return problems
 

@@ -25,7 +25,9 @@ class Result(RunTables):
         and 10th-90th percentile band across days and replications
         (``sim.analysis.timelines``)."""
         streamed = self.figure_data.timelines if self.visits.empty else None
-        return streamed.table() if streamed is not None else station_timelines(self.visits, self.config.hospital)
+        if streamed is not None:
+            return streamed.table()
+        return station_timelines(self.visits, self.config.hospital, self.config.run.start_date)
 
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
         """Write the run's files into ``directory`` (created if needed): the data files

@@ -28,6 +28,7 @@ from sim.runs.progress import Progress
 from sim.schema import Config
 from sim.service_quality import disputes
 from sim.service_quality.survey import DaySurveys
+from sim.staffing.on_duty import OnDuty
 
 
 @dataclass
@@ -165,7 +166,8 @@ def _run_streamed(
         features=quality.features,
         costs=StaffCosts(hospital, cfg.run.start_date),
     )
-    figure_data = FigureData(list(hospital.departments), doctors, timelines=StationTimelines(stations(hospital)))
+    timelines = StationTimelines(stations(hospital), OnDuty(hospital, cfg.run.start_date))
+    figure_data = FigureData(list(hospital.departments), doctors, timelines=timelines)
     writers = []
     if stream_to is not None:
         writers = [

@@ -88,7 +88,7 @@ def day_rosters(hospital: HospitalConfig, date: dt.date) -> dict[str, DayRoster]
 
 def _department_day(hospital: HospitalConfig, name: str, kind: days.DayKind, date: dt.date) -> DayRoster:
     department = hospital.departments[name]
-    sessions = _sessions(hospital, name)
+    sessions = lengthened_sessions(hospital, name)
     row = days.row(department.roster, kind)
     on_duty = list(row) if row is not None else [department.doctors] * len(sessions)
     if kind.holiday and days.HOLIDAY not in department.roster:
@@ -114,7 +114,7 @@ def _season_leave(hospital: HospitalConfig, date: dt.date, on_duty: list[int]) -
     return [season.at_work(count, holiday.doctors_on_leave_share) if count > 0 else 0 for count in on_duty]
 
 
-def _sessions(hospital: HospitalConfig, name: str) -> list[tuple[float, float]]:
+def lengthened_sessions(hospital: HospitalConfig, name: str) -> list[tuple[float, float]]:
     """The department's sessions (minutes after midnight), lengthened by extended_hours."""
     sessions = [(parse_clock(s.start), parse_clock(s.end)) for s in hospital.departments[name].sessions]
     longer = hospital.staffing.extended_hours

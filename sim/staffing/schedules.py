@@ -48,6 +48,21 @@ def stations(hospital: HospitalConfig) -> list[Station]:
     return out
 
 
+def setting(station: Station, key: str) -> str:
+    """The configuration key ``key`` (servers, kiosks, schedule, extra …) of the
+    station: ``hospital.pharmacy.schedule``, ``hospital.exams.lab.servers``."""
+    if station.name in ("registration", "kiosks", "cashier", "pharmacy"):
+        path = "registration" if station.name == "kiosks" else station.name
+    else:
+        path = f"exams.{station.name}"
+    return f"hospital.{path}.{key}"
+
+
+def schedule_setting(station: Station) -> str:
+    """The key of the station's schedule (the kiosks': ``kiosk_schedule``)."""
+    return setting(station, "kiosk_schedule" if station.kiosks else "schedule")
+
+
 def day_changes(station: Station, kind: days.DayKind) -> Changes:
     """The station's servers on a day of ``kind`` as changes (minute of day, servers):
     the changes of the schedule's most specific days key for the day

@@ -1,5 +1,6 @@
 """Station timelines (``sim.analysis.timelines``): the time-average count of open
-intervals per bin, exact on hand-made intervals; the area under every station's
+intervals per bin, exact on hand-made intervals; the servers at work per bin, exact
+on hand-made schedules; the area under every station's
 curves equals the sum of its waits and service times (Little's law over the day);
 a streamed run gives the table a kept run does; the stations of a hospital."""
 
@@ -9,6 +10,8 @@ import pytest
 
 from sim.analysis.stations import session_breaks, stations
 from sim.analysis.timelines import COLUMNS, occupancy, station_timelines
+from sim.staffing import rosters
+from sim.staffing.on_duty import at_work, bin_means, roster_changes
 from tests.conftest import run
 
 
@@ -21,6 +24,27 @@ def test_occupancy_splits_an_interval_over_the_bins_it_covers():
     counts = occupancy(group, begin, end, groups=2, bins=3, bin_min=15.0)
     np.testing.assert_allclose(counts[0], [10 / 15, 1 + 3 / 15, 10 / 15])
     np.testing.assert_allclose(counts[1], [1.0, 0.0, 0.0])
+
+
+def test_occupancy_of_intervals_that_all_cross_a_bin_edge_or_of_none():
+    """No interval inside a single bin (or no interval at all, a station nobody used
+    that day): still the time-average counts, as floats (an empty bincount is integer)."""
+    counts = occupancy(np.array([0]), np.array([10.0]), np.array([20.0]), groups=1, bins=2, bin_min=15.0)
+    np.testing.assert_allclose(counts, [[5 / 15, 5 / 15]])
+    empty = occupancy(np.zeros(0), np.zeros(0), np.zeros(0), groups=1, bins=2, bin_min=15.0)
+    np.testing.assert_array_equal(empty, [[0.0, 0.0]])
+
+
+def test_servers_at_work_per_bin_are_the_scheduled_server_minutes_over_its_length():
+    """Two servers from 7:50, one from 10:05 (and for the rest of the day): the bin
+    7:45-8:00 has 2 x 10 / 15, the bin 10:00-10:15 (2 x 5 + 1 x 10) / 15; a doctors'
+    roster day is its sessions' counts with nobody between them."""
+    changes = [(470.0, 2), (605.0, 1)]
+    edges = np.array([450.0, 465.0, 480.0, 600.0, 615.0, 2000.0])
+    np.testing.assert_allclose(bin_means(changes, edges), [0.0, 20 / 15, 2.0, 20 / 15, 1.0])
+    np.testing.assert_array_equal(at_work(changes, np.array([0.0, 470.0, 604.9, 605.0, 3000.0])), [0, 2, 2, 1, 1])
+    day = rosters.DayRoster(sessions=((480.0, 720.0), (810.0, 1020.0)), on_duty=(3, 2))
+    assert roster_changes(day) == [(480.0, 3), (720.0, 0), (810.0, 2), (1020.0, 0)]
 
 
 def test_the_stations_of_a_hospital_in_the_order_a_patient_meets_them():
@@ -45,7 +69,7 @@ def test_the_stations_of_a_hospital_in_the_order_a_patient_meets_them():
 def test_area_under_the_curves_is_the_sum_of_waits_and_services(demo_result):
     """For every station, the mean number waiting times the bin length times the days
     is the total time waited there (and the same for busy servers and service time)."""
-    table = station_timelines(demo_result.visits, demo_result.config.hospital)
+    table = station_timelines(demo_result.visits, demo_result.config.hospital, demo_result.config.run.start_date)
     assert list(table.columns) == COLUMNS
     visits = demo_result.visits
     stages = {"cashier": ["exam_payment", "payment"], "pharmacy": ["pharmacy"], "lab": ["lab"]}

@@ -30,7 +30,7 @@ def network():
 
 def _window(network):
     """Bins wholly inside [warm-up end, last session end)."""
-    table = station_timelines(network.visits, network.config.hospital)
+    table = station_timelines(network.visits, network.config.hospital, network.config.run.start_date)
     inside = (table["bin_start_min"] >= WARMUP_MIN) & (table["bin_start_min"] + 15 <= HOURS * 60)
     return table[inside], WARMUP_MIN, HOURS * 60.0
 
