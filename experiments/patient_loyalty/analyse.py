@@ -29,6 +29,7 @@ queues).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -49,6 +50,9 @@ SCENARIOS = {
     "complaint_follow_up": "complaint follow-up",
 }
 BLOCKS = 12  # year two cut into blocks of about a month for the within-run intervals
+# what the measures and the segment comparison read (4 replications of 1.4 million
+# patients in each of 4 scenarios: the whole table would take gigabytes)
+PATIENT_COLUMNS = ["replication", "patient_id", "first_visit_day", "last_visit_day", "lost_day"]
 
 
 def load(out: Path, scenario: str) -> dict:
@@ -58,7 +62,7 @@ def load(out: Path, scenario: str) -> dict:
     return {
         "kpis": pd.read_csv(run / "kpis.csv").set_index("replication"),
         "days": days,
-        "patients": pd.read_parquet(run / "patients.parquet"),
+        "patients": pd.read_parquet(run / "patients.parquet", columns=PATIENT_COLUMNS),
         "horizon_days": int(yaml.safe_load((run / "config.yaml").read_text())["run"]["days"]),
     }
 
@@ -160,7 +164,8 @@ def main() -> None:
         crm.check_cutoff(cutoff_day, min(run["horizon_days"] for run in runs.values()))
         model, profile, shifts, transitions = segment_shifts(args.out, runs, cutoff_day)
     except (crm.CutoffError, crm_runs.NoVisits) as error:
-        raise SystemExit(f"analyse.py: {error}") from None
+        print(f"analyse.py: {error}", file=sys.stderr)
+        sys.exit(2)
     measures = {name: per_replication(run, year) for name, run in runs.items()}
     blocks = {name: year_two_blocks(run["days"], year) for name, run in runs.items()}
     rows = []
