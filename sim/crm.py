@@ -1,4 +1,4 @@
-"""CRM segments of a run's patients: ``python -m sim.crm <run dir> [--baseline <run dir>]``.
+"""CRM segments of a run's patients: ``python -m sim.crm <run dir> [--baseline <run dir> [--cutoff-day N]]``.
 
 Reads ``patients.parquet`` (a run with ``hospital.population.enabled=true``), computes
 each patient's recency, frequency, monetary value and drug share at the end of the
@@ -6,10 +6,17 @@ horizon, segments them with k-means on RFM and on RFM + d (k by silhouette), che
 segments with a CART tree, and writes into ``<run dir>/crm/`` (or ``--out``):
 ``rfm.parquet`` (per patient, with both segmentations), ``profiles_rfm.csv``,
 ``profiles_drfm.csv``, ``segmentation.json`` (k, silhouettes, tree accuracy),
-``tree_drfm.txt`` and ``crm.png``. With ``--baseline`` (a run of the same seed and
-replications), the patients are paired with the baseline's and segmented by the
-baseline's segments: ``comparison.csv`` (who the run keeps or loses, by segment, with
-paired 95% intervals) and ``transitions.csv``. The same from Python: ``sim.crm.analyse``.
+``tree_drfm.txt`` and ``crm.png``.
+
+With ``--baseline`` (a run of the same seed and replications, both with
+``output.save_visits=true``), patients are segmented at a cut-off day (default: the
+middle of the horizon) on each run's visits before it, by segments fitted on the
+baseline's, and the patients in the same segment in both runs are compared on their
+losses after it (``sim.analysis.crm.compare``: unbiased under a placebo). Then the
+tables and profiles describe the baseline at the cut-off, and ``comparison.csv`` (who
+the run keeps or loses, by segment, with paired 95% intervals) and ``transitions.csv``
+(each patient's state at the cut-off in baseline x in the run) are added. The same from
+Python: ``sim.crm.analyse``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
 from sim.analysis import crm
@@ -33,10 +41,18 @@ class CrmReport:
     profiles: dict[str, pd.DataFrame]
     comparison: pd.DataFrame | None = None
     transitions: pd.DataFrame | None = None
+    cutoff_day: int | None = None  # with a baseline: the day segments are taken at
 
 
 class NoPatients(ValueError):
     """A run without patients.parquet."""
+
+
+class NoVisits(ValueError):
+    """A run without visits.parquet (``output.save_visits=false``)."""
+
+
+VISIT_COLUMNS = ["replication", "visit_id", "patient_id", "day", "outcome", "charge_total", "charge_drugs"]
 
 
 def _load(run) -> tuple[pd.DataFrame, int]:
@@ -54,24 +70,72 @@ def _load(run) -> tuple[pd.DataFrame, int]:
     return pd.read_parquet(path), int(days)
 
 
-def analyse(run, baseline=None, seed: int = 0) -> CrmReport:
-    """Segments of ``run`` (a ``sim.Result`` or a run directory); with ``baseline``,
-    segmented by the baseline's segments and compared with it patient by patient."""
+def _load_visits(run, cutoff_day: int) -> pd.DataFrame:
+    """The visits before ``cutoff_day`` of a Result or a run directory (the columns the
+    segments need; zero charges when ``hospital.charges`` was off)."""
+    in_memory = hasattr(run, "visits")
+    if in_memory and not run.visits.empty:
+        visits = run.visits[[c for c in VISIT_COLUMNS if c in run.visits.columns]]
+        visits = visits[visits["day"] < cutoff_day]
+    else:
+        directory = Path(run.streamed_to) if in_memory and run.streamed_to else None if in_memory else Path(run)
+        if directory is None or not (directory / "visits.parquet").exists():
+            raise NoVisits(
+                f"{directory or 'the run'}: no visits.parquet — comparing with a baseline segments patients "
+                "on their visits before the cut-off day: run both with output.save_visits=true"
+            )
+        path = directory / "visits.parquet"
+        names = pq.ParquetDataset(path).schema.names
+        columns = [c for c in VISIT_COLUMNS if c in names]
+        visits = pd.read_parquet(path, columns=columns, filters=[("day", "<", cutoff_day)])
+    for money in ("charge_total", "charge_drugs"):
+        if money not in visits.columns:
+            visits = visits.assign(**{money: 0.0})
+    return visits
+
+
+def _load_complaints(run) -> pd.DataFrame | None:
+    if hasattr(run, "complaints"):
+        return run.complaints if not run.complaints.empty else None
+    path = Path(run) / "complaints.parquet"
+    return pd.read_parquet(path, columns=["replication", "visit_id", "visit_day"]) if path.exists() else None
+
+
+def at_cutoff(run, cutoff_day: int, patients: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``sim.analysis.crm.rfm_at_cutoff`` of a Result or a run directory (``patients``:
+    its patients.parquet if already read)."""
+    if patients is None:
+        patients, _ = _load(run)
+    return crm.rfm_at_cutoff(_load_visits(run, cutoff_day), patients, cutoff_day, _load_complaints(run))
+
+
+def analyse(run, baseline=None, seed: int = 0, cutoff_day: int | None = None) -> CrmReport:
+    """Segments of ``run`` (a ``sim.Result`` or a run directory) at the end of its
+    horizon; with ``baseline``, segments at ``cutoff_day`` (default the middle of the
+    baseline's horizon) fitted on the baseline's patients kept to it, and the
+    comparison with the baseline patient by patient (``sim.analysis.crm.compare``)."""
     patients, days = _load(run)
     if baseline is None:
-        reference, reference_days = patients, days
+        if cutoff_day is not None:
+            raise crm.CutoffError("a cut-off day is for comparing with a baseline: give the baseline too")
+        table = crm.rfm_table(patients, days)
+        fitted_on = table
     else:
-        reference, reference_days = _load(baseline)
-    table = crm.rfm_table(reference, reference_days)
-    if table.empty:
+        _, baseline_days = _load(baseline)
+        cutoff_day = baseline_days // 2 if cutoff_day is None else cutoff_day
+        crm.check_cutoff(cutoff_day, min(days, baseline_days))
+        table = at_cutoff(baseline, cutoff_day)
+        fitted_on = table[~table["lost_before"]].reset_index(drop=True)
+    if fitted_on.empty:
         raise NoPatients("no patient made a visit: nothing to segment")
-    segmentations = {name: crm.segment(table, name, seed=seed) for name in crm.FEATURE_SETS}
+    segmentations = {name: crm.segment(fitted_on, name, seed=seed) for name in crm.FEATURE_SETS}
     for name, model in segmentations.items():
-        table[f"segment_{name}"] = [model.names[s] for s in model.labels]
-    profiles = {name: crm.profiles(table, m.labels, m.names) for name, m in segmentations.items()}
-    report = CrmReport(table, segmentations, profiles)
+        fitted_on[f"segment_{name}"] = [model.names[s] for s in model.labels]
+    profiles = {name: crm.profiles(fitted_on, m.labels, m.names) for name, m in segmentations.items()}
+    report = CrmReport(fitted_on, segmentations, profiles, cutoff_day=cutoff_day)
     if baseline is not None:
-        report.comparison, report.transitions = crm.compare(reference, patients, days, segmentations["drfm"])
+        scenario = at_cutoff(run, cutoff_day)
+        report.comparison, report.transitions = crm.compare(table, scenario, segmentations["drfm"])
     return report
 
 
@@ -101,13 +165,24 @@ def write(report: CrmReport, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.crm", description=__doc__.splitlines()[0])
     parser.add_argument("run", help="a run directory with patients.parquet")
-    parser.add_argument("--baseline", help="a baseline run directory (same seed and replications) to compare with")
+    parser.add_argument(
+        "--baseline",
+        help="a baseline run directory (same seed and replications, both run with output.save_visits=true): "
+        "segments at the cut-off day on each run's visits before it, losses after it, compared over "
+        "the patients in the same segment in both runs",
+    )
+    parser.add_argument(
+        "--cutoff-day",
+        type=int,
+        help="with --baseline: the day segments are taken at (visits before it) and losses counted from "
+        "(1 to the horizon's days - 1; default the middle of the horizon, 365 for two years)",
+    )
     parser.add_argument("--out", help="where to write (default: <run>/crm)")
     parser.add_argument("--seed", type=int, default=0, help="seed of k-means and the tree (default 0)")
     args = parser.parse_args(argv)
     try:
-        report = analyse(args.run, args.baseline, args.seed)
-    except (NoPatients, FileNotFoundError) as error:
+        report = analyse(args.run, args.baseline, args.seed, args.cutoff_day)
+    except (NoPatients, NoVisits, crm.CutoffError, FileNotFoundError) as error:
         print(f"sim.crm: {error}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else Path(args.run) / "crm"
@@ -120,7 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(profile.round(3).to_string(), end="\n\n")
     if report.comparison is not None:
-        print("Against the baseline (dRFM segments of the baseline, paired by patient):")
+        print(
+            f"Against the baseline: patients lost from day {report.cutoff_day}, among those in the same "
+            "dRFM segment at it in both runs (paired by patient):"
+        )
         print(report.comparison.round(4).to_string())
     print(f"written to {out}")
     return 0

@@ -2,7 +2,17 @@
 shifts of each scenario against baseline, paired by replication (and by patient for
 the segments), with 95% intervals; a figure and a table.
 
-    python experiments/patient_loyalty/analyse.py results/studies/patient_loyalty [--write experiments/patient_loyalty]
+    python experiments/patient_loyalty/analyse.py results/studies/patient_loyalty [--write experiments/patient_loyalty] [--cutoff-day 365]
+
+"Year two" is the second half of the horizon (days 365 to 729 of the study's two
+years). Segment shifts (``sim.analysis.crm.compare``): each run's patients are put in
+the baseline's dRFM segments on their own visits before the cut-off day (default the
+middle of the horizon), and the patients in the same segment in both runs are compared
+on whether they were lost after it; patients in different segments, or lost before
+it, are counted in ``transitions.csv``. This needs the runs' visits
+(``output.save_visits=true``). The older reading, baseline segments from the
+baseline's end-of-run values, showed shifts for a near-placebo (the complaint
+follow-up) because it picked patients on the baseline's own outcome.
 
 Scenarios are compared on the replications they share with the baseline (a scenario
 may have run fewer). Three kinds of paired 95% interval, each where it can be had:
@@ -19,6 +29,7 @@ queues).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -27,7 +38,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
 
+from sim import crm as crm_runs  # noqa: E402
 from sim.analysis import crm, stats  # noqa: E402
 
 SCENARIOS = {
@@ -36,8 +49,10 @@ SCENARIOS = {
     "communication_training": "communication training",
     "complaint_follow_up": "complaint follow-up",
 }
-YEAR = 365
 BLOCKS = 12  # year two cut into blocks of about a month for the within-run intervals
+# what the measures and the segment comparison read (4 replications of 1.4 million
+# patients in each of 4 scenarios: the whole table would take gigabytes)
+PATIENT_COLUMNS = ["replication", "patient_id", "first_visit_day", "last_visit_day", "lost_day"]
 
 
 def load(out: Path, scenario: str) -> dict:
@@ -47,18 +62,19 @@ def load(out: Path, scenario: str) -> dict:
     return {
         "kpis": pd.read_csv(run / "kpis.csv").set_index("replication"),
         "days": days,
-        "patients": pd.read_parquet(run / "patients.parquet"),
+        "patients": pd.read_parquet(run / "patients.parquet", columns=PATIENT_COLUMNS),
+        "horizon_days": int(yaml.safe_load((run / "config.yaml").read_text())["run"]["days"]),
     }
 
 
-def per_replication(run: dict) -> pd.DataFrame:
-    """The study's measures, one row per replication."""
+def per_replication(run: dict, year: int) -> pd.DataFrame:
+    """The study's measures, one row per replication (year two: from day ``year``)."""
     days = run["days"]
-    second = days[days["day"] >= YEAR].groupby("replication")
-    first = days[days["day"] < YEAR].groupby("replication")
+    second = days[days["day"] >= year].groupby("replication")
+    first = days[days["day"] < year].groupby("replication")
     patients = run["patients"]
-    seen_first = patients[(patients["first_visit_day"] >= 0) & (patients["first_visit_day"] < YEAR)]
-    kept = seen_first["last_visit_day"] >= YEAR
+    seen_first = patients[(patients["first_visit_day"] >= 0) & (patients["first_visit_day"] < year)]
+    kept = seen_first["last_visit_day"] >= year
     return pd.DataFrame(
         {
             "retention": run["kpis"]["patient_retention_share"],
@@ -73,11 +89,11 @@ def per_replication(run: dict) -> pd.DataFrame:
     )
 
 
-def year_two_blocks(days: pd.DataFrame) -> pd.DataFrame:
+def year_two_blocks(days: pd.DataFrame, year: int) -> pd.DataFrame:
     """Visits per day and retention in each of BLOCKS blocks of year two, per replication."""
-    second = days[days["day"] >= YEAR].copy()
-    span = second["day"].max() - YEAR + 1
-    second["block"] = ((second["day"] - YEAR) * BLOCKS // span).astype(int)
+    second = days[days["day"] >= year].copy()
+    span = second["day"].max() - year + 1
+    second["block"] = ((second["day"] - year) * BLOCKS // span).astype(int)
     grouped = second.groupby(["replication", "block"])
     sums = grouped[["returned", "decisions"]].sum()
     return pd.DataFrame(
@@ -114,64 +130,78 @@ def paired(base: pd.DataFrame, other: pd.DataFrame, base_blocks: pd.DataFrame, b
     return pd.DataFrame(rows).T
 
 
-def patient_intervals(shift: pd.DataFrame) -> pd.DataFrame:
-    """Per segment: the difference in the share lost over all its patients, with a
-    normal 95% interval of the mean of the paired indicator (+1 lost only in the
-    scenario, -1 lost only in baseline, 0 otherwise)."""
-    n = shift["patients"].to_numpy(dtype=float)
-    plus, minus = (
-        shift["lost_by_scenario_only"].to_numpy(dtype=float),
-        shift["kept_by_scenario_only"].to_numpy(dtype=float),
-    )
-    mean = (plus - minus) / n
-    sd = np.sqrt(np.maximum((plus + minus) / n - mean**2, 0.0) * n / np.maximum(n - 1, 1))
-    half = 1.96 * sd / np.sqrt(n)
-    return shift.assign(patient_difference=mean, patient_ci_low=mean - half, patient_ci_high=mean + half)
+def segment_shifts(out: Path, runs: dict, cutoff_day: int):
+    """The baseline's dRFM segments at the cut-off (fitted on its patients kept to it),
+    their profile, and each scenario's comparison with baseline on the replications
+    both have (``sim.analysis.crm.compare``)."""
+    base = crm_runs.at_cutoff(out / "none", cutoff_day, runs["none"]["patients"])
+    kept = base[~base["lost_before"]].reset_index(drop=True)
+    model = crm.segment(kept, "drfm", seed=0)
+    profile = crm.profiles(kept, model.labels, model.names)
+    shifts, transitions = {}, {}
+    for name in list(SCENARIOS)[1:]:
+        other = crm_runs.at_cutoff(out / name, cutoff_day, runs[name]["patients"])
+        shared = base["replication"].isin(other["replication"].unique())
+        shifts[name], transitions[name] = crm.compare(base[shared], other, model)
+    return model, profile, shifts, transitions
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--write", type=Path, help="where to copy the figure and tables (the study folder)")
+    parser.add_argument(
+        "--cutoff-day",
+        type=int,
+        help="segments on the visits before this day, losses from it (default the middle of the horizon: 365)",
+    )
     args = parser.parse_args()
     runs = {name: load(args.out, name) for name in SCENARIOS}
-    measures = {name: per_replication(run) for name, run in runs.items()}
-    blocks = {name: year_two_blocks(run["days"]) for name, run in runs.items()}
-    base = runs["none"]
-    table = crm.rfm_table(base["patients"], 2 * YEAR)
-    model = crm.segment(table, "drfm", seed=0)
-    profile = crm.profiles(table, model.labels, model.names)
-    rows, shifts = [], {}
+    horizon = runs["none"]["horizon_days"]
+    year = horizon // 2
+    cutoff_day = year if args.cutoff_day is None else args.cutoff_day
+    try:
+        crm.check_cutoff(cutoff_day, min(run["horizon_days"] for run in runs.values()))
+        model, profile, shifts, transitions = segment_shifts(args.out, runs, cutoff_day)
+    except (crm.CutoffError, crm_runs.NoVisits) as error:
+        print(f"analyse.py: {error}", file=sys.stderr)
+        sys.exit(2)
+    measures = {name: per_replication(run, year) for name, run in runs.items()}
+    blocks = {name: year_two_blocks(run["days"], year) for name, run in runs.items()}
+    rows = []
     for name in list(SCENARIOS)[1:]:
         differences = paired(measures["none"], measures[name], blocks["none"], blocks[name])
         rows.append(differences.assign(scenario=SCENARIOS[name]).reset_index(names="measure"))
-        shared = runs[name]["patients"]["replication"].unique()
-        base_shared = base["patients"][base["patients"]["replication"].isin(shared)]
-        shift, _ = crm.compare(base_shared, runs[name]["patients"], 2 * YEAR, model)
-        shifts[name] = patient_intervals(shift)
     columns = ["difference", "ci_low", "ci_high", "replications", "batch_ci_low", "batch_ci_high"]
     results = pd.concat(rows)[["scenario", "measure", "baseline", "scenario", *columns]]
     results.columns = ["scenario", "measure", "baseline", "with_intervention", *columns]
-    segment_shifts = pd.concat({SCENARIOS[n]: s for n, s in shifts.items()}, names=["scenario", "segment"])
+    segment_table = pd.concat({SCENARIOS[n]: s for n, s in shifts.items()}, names=["scenario", "segment"])
+    transition_table = pd.concat({SCENARIOS[n]: t for n, t in transitions.items()}, names=["scenario"])
     pd.set_option("display.width", 200)
-    print(f"dRFM segments of the baseline (k = {model.k}, CART accuracy {model.tree_accuracy:.1%}):")
+    print(
+        f"dRFM segments of the baseline at day {cutoff_day} (k = {model.k}, CART accuracy {model.tree_accuracy:.1%}):"
+    )
     print(profile.round(3).to_string(), "\n")
     print(results.round(4).to_string(index=False), "\n")
-    print(segment_shifts.round(4).to_string(), "\n")
+    print(f"Patients lost from day {cutoff_day}, among those in the same segment at it in both runs:")
+    print(segment_table.round(4).to_string(), "\n")
+    print(f"Each patient's state at day {cutoff_day}, baseline (rows) x scenario (columns):")
+    print(transition_table.to_string(), "\n")
     by_replication = pd.concat({SCENARIOS[n]: m for n, m in measures.items()}, names=["scenario", "replication"])
     print("Each replication's measures (the spread one replication shows):")
     print(by_replication.round(4).to_string())
-    figure(runs, results, segment_shifts, args.out / "patient_loyalty.png")
+    figure(runs, results, segment_table, cutoff_day, args.out / "patient_loyalty.png")
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
         results.to_csv(args.write / "differences.csv", index=False)
-        segment_shifts.to_csv(args.write / "segment_shifts.csv")
+        segment_table.to_csv(args.write / "segment_shifts.csv")
+        transition_table.to_csv(args.write / "segment_transitions.csv")
         profile.to_csv(args.write / "segments_baseline.csv")
         by_replication.to_csv(args.write / "by_replication.csv")
         (args.write / "patient_loyalty.png").write_bytes((args.out / "patient_loyalty.png").read_bytes())
 
 
-def figure(runs: dict, results: pd.DataFrame, shifts: pd.DataFrame, path: Path) -> None:
+def figure(runs: dict, results: pd.DataFrame, shifts: pd.DataFrame, cutoff_day: int, path: Path) -> None:
     fig, (volume, effects, segments) = plt.subplots(1, 3, figsize=(16, 4.6))
     for name, run in runs.items():
         per_day = run["days"].groupby("day")["visits"].mean()
@@ -206,8 +236,10 @@ def figure(runs: dict, results: pd.DataFrame, shifts: pd.DataFrame, path: Path) 
     segments.axvline(0, color="grey", lw=0.8)
     segments.set_yticks(y, labels, fontsize=7)
     segments.invert_yaxis()
-    segments.set_xlabel("patients lost: scenario - baseline (percentage points,\npaired by patient, 95% interval)")
-    segments.set_title("Baseline dRFM segments kept or lost")
+    segments.set_xlabel(
+        f"patients lost from day {cutoff_day}: scenario - baseline\n(percentage points, paired by patient, 95% interval)"
+    )
+    segments.set_title(f"dRFM segment at day {cutoff_day} in both runs")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -19,6 +19,12 @@ A CART tree (scikit-learn's ``DecisionTreeClassifier``) learns the labels from t
 raw features on 70% of the patients; its accuracy on the other 30% says how cleanly
 the segments are separated by simple rules.
 
+Comparing a scenario with baseline (``rfm_at_cutoff``, ``compare``): segments on each
+run's visits before a cut-off day, losses after it, over the patients in the same
+segment at the cut-off in both runs (why: ``compare``'s docstring). Segmenting the
+baseline's end-of-run R/F/M/d instead, as this module once did, picks patients on
+whether the baseline lost them and shows segment shifts for a placebo.
+
 scikit-learn is an optional dependency: ``pip install "hospital-sim[crm]"``.
 """
 
@@ -192,52 +198,170 @@ def profiles(rfm: pd.DataFrame, labels: np.ndarray, names: list[str] | None = No
     return out
 
 
-def compare(
-    baseline: pd.DataFrame, scenario: pd.DataFrame, horizon_days: int, model: Segmentation
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Which segments a scenario keeps or loses compared with baseline, paired by patient.
+class CutoffError(ValueError):
+    """A cut-off day the comparison cannot use."""
 
-    Patients are those the baseline saw (``baseline`` and ``scenario`` are
-    ``patients.parquet`` tables of runs with the same seed and replications, whose
-    patients are the same people: common random numbers). Each keeps their baseline
-    segment. Returns (per segment: patients, lost in baseline, lost in the scenario,
-    the difference with its paired 95% interval over replications, patients the
-    scenario keeps that baseline lost and the reverse; transitions: baseline segment
-    x scenario segment, with ``lost`` for patients lost in the scenario and
-    ``not seen`` for those the scenario never saw)."""
-    base = rfm_table(baseline, horizon_days)
-    base["segment"] = model.assign(base)
-    other = rfm_table(scenario, horizon_days)
-    other["segment"] = model.assign(other)
-    paired = base.merge(other[[*KEY, "segment", "lost"]], on=KEY, how="left", suffixes=("", "_scenario"))
-    paired["seen_scenario"] = paired["segment_scenario"].notna()
-    paired["lost_scenario"] = paired["lost_scenario"].fillna(True).astype(bool)  # never seen: lost to it
-    rows = []
-    for s, group in paired.groupby("segment"):
-        per_rep = group.groupby("replication").agg(base=("lost", "mean"), scenario=("lost_scenario", "mean"))
-        interval = stats.t_interval((per_rep["scenario"] - per_rep["base"]).to_numpy(dtype=float))
-        rows.append(
-            {
-                "segment": model.names[s],
-                "patients": len(group),
-                "lost_baseline": float(group["lost"].mean()),
-                "lost_scenario": float(group["lost_scenario"].mean()),
-                "difference": interval["mean"],
-                "ci_low": interval["ci_low"],
-                "ci_high": interval["ci_high"],
-                "kept_by_scenario_only": int((group["lost"] & ~group["lost_scenario"]).sum()),
-                "lost_by_scenario_only": int((~group["lost"] & group["lost_scenario"]).sum()),
-            }
+
+def check_cutoff(cutoff_day: int, horizon_days: int) -> None:
+    """Refuse a cut-off day outside the horizon: the segments need visits before it
+    and the losses need days after it, so days 1 to ``horizon_days - 1`` are allowed."""
+    if isinstance(cutoff_day, bool) or not isinstance(cutoff_day, (int, np.integer)):
+        raise CutoffError(f"cut-off day {cutoff_day!r}: a whole number of days is needed")
+    if not 1 <= cutoff_day <= horizon_days - 1:
+        raise CutoffError(
+            f"cut-off day {cutoff_day} is outside the horizon: a run of {horizon_days} days allows "
+            f"1 to {horizon_days - 1} (segments from the visits before it, losses after it)"
         )
-    target = np.where(
-        ~paired["seen_scenario"],
-        "not seen",
-        np.where(
-            paired["lost_scenario"],
-            "lost",
-            [model.names[int(s)] if s == s else "" for s in paired["segment_scenario"]],
-        ),
+
+
+def rfm_at_cutoff(
+    visits: pd.DataFrame, patients: pd.DataFrame, cutoff_day: int, complaints: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """R, F, M and d of every patient seen before ``cutoff_day``, from the visits of
+    days 0 to ``cutoff_day - 1`` that came (no-shows excluded), and when they were lost.
+
+    ``visits``: ``visits.parquet`` (``replication``, ``patient_id``, ``day``,
+    ``outcome``, ``charge_total``, ``charge_drugs``; other columns ignored);
+    ``patients``: ``patients.parquet`` (``lost_day``, -1 never); ``complaints``:
+    ``complaints.parquet`` (optional: complaints made before the cut-off, else NaN).
+    ``recency_days`` counts from the last visit to the day before the cut-off (0: seen
+    on it), so the cut-off at the end of the horizon gives ``rfm_table``'s values.
+    ``lost_before``: lost before the cut-off; ``lost``: lost on it or after."""
+    came = visits[(visits["day"] < cutoff_day) & (visits["outcome"] != "no_show")]
+    per_patient = came.groupby(KEY, sort=True, observed=True).agg(
+        last_day=("day", "max"),
+        frequency=("day", "size"),
+        monetary_cny=("charge_total", "sum"),
+        drugs=("charge_drugs", "sum"),
     )
-    transitions = pd.crosstab([model.names[s] for s in paired["segment"]], target)
-    transitions.index.name, transitions.columns.name = "baseline segment", "scenario"
+    per_patient = per_patient.reset_index()
+    lost_day = per_patient[KEY].merge(patients[[*KEY, "lost_day"]], on=KEY, how="left")["lost_day"]
+    if lost_day.isna().any():
+        raise ValueError("visits of patients missing from patients.parquet: the two tables are of different runs")
+    lost_day = lost_day.to_numpy(dtype=np.int64)
+    charges = per_patient["monetary_cny"].to_numpy(dtype=float)
+    drugs = per_patient["drugs"].to_numpy(dtype=float)
+    table = pd.DataFrame(
+        {
+            "replication": per_patient["replication"].to_numpy(),
+            "patient_id": per_patient["patient_id"].to_numpy(),
+            "recency_days": (cutoff_day - 1) - per_patient["last_day"].to_numpy(dtype=np.int64),
+            "frequency": per_patient["frequency"].to_numpy(dtype=np.int64),
+            "monetary_cny": charges,
+            "drug_share": np.divide(drugs, charges, out=np.zeros_like(drugs), where=charges > 0),
+            "complaints": _complaints_before(complaints, visits, per_patient, cutoff_day),
+            "lost_before": (lost_day >= 0) & (lost_day < cutoff_day),
+            "lost": lost_day >= cutoff_day,
+        }
+    )
+    return table
+
+
+def _complaints_before(complaints, visits, per_patient, cutoff_day) -> np.ndarray:
+    """Complaints each patient made about visits before the cut-off (NaN without the table)."""
+    if complaints is None:
+        return np.full(len(per_patient), np.nan)
+    made = complaints.loc[complaints["visit_day"] < cutoff_day, ["replication", "visit_id"]]
+    who = made.merge(visits[["replication", "visit_id", "patient_id"]], on=["replication", "visit_id"])
+    counts = who.groupby(KEY).size().rename("complaints").reset_index()
+    return per_patient[KEY].merge(counts, on=KEY, how="left")["complaints"].fillna(0).to_numpy(dtype=float)
+
+
+LOST_BEFORE, NOT_SEEN = "lost before the cut-off", "not seen before the cut-off"
+ALL_KEPT = "all kept to the cut-off"
+
+
+def _states(table: pd.DataFrame, model: Segmentation) -> pd.Series:
+    """Each patient's state at the cut-off: a segment name, or ``LOST_BEFORE``."""
+    state = np.full(len(table), LOST_BEFORE, dtype=object)
+    kept = ~table["lost_before"].to_numpy()
+    state[kept] = np.asarray(model.names, dtype=object)[model.assign(table[kept])]
+    return pd.Series(state, index=pd.MultiIndex.from_frame(table[KEY]))
+
+
+def compare(baseline: pd.DataFrame, scenario: pd.DataFrame, model: Segmentation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which segments a scenario keeps or loses after a cut-off day compared with
+    baseline, paired by patient; unbiased when the scenario changes nothing.
+
+    ``baseline`` and ``scenario``: ``rfm_at_cutoff`` tables of the two runs at the same
+    cut-off (runs of the same seed and replications, whose patients are the same
+    people: common random numbers); ``model``: a segmentation, normally fitted on the
+    baseline's patients kept to the cut-off. Each run's patients are segmented on their
+    own history before the cut-off, and a segment's patients are those in it *in both
+    runs*; their losses after the cut-off are compared.
+
+    Why both runs: a segment read off the baseline's history is partly the baseline's
+    luck, and luck carries into what follows (a patient's return depends on what they
+    lived through last), so patients picked by the baseline's segment alone are
+    selected on the baseline's own future: the scenario, whose path noise is its own,
+    looks different even when it changes nothing (regression to the mean; with the
+    baseline's end-of-run segments, which depend on whether the patient was lost,
+    the bias is large). Picking on the pair of states is symmetric in the two runs, so
+    under a placebo (the two runs exchangeable) both lose the same share in
+    expectation. The segmentation is fitted on the baseline only, which breaks the
+    symmetry by one patient's weight in the centres: negligible with thousands.
+
+    The comparison is conditional: a real effect before the cut-off (patients lost
+    earlier or moved to another segment) is not in it but in ``transitions``.
+
+    Returns (per segment, and ``ALL_KEPT`` for every patient kept to the cut-off in
+    both runs whatever their segments: patients, share lost after the cut-off in each
+    run, the difference with its paired 95% interval over replications (``ci_low``,
+    ``ci_high``; NaN with one replication) and by patient (``patient_difference``,
+    ``patient_ci_low``, ``patient_ci_high``: the paired indicator, +1 lost only in the
+    scenario, -1 only in baseline, normal interval; patients are treated as
+    independent although they share queues), and patients the scenario keeps that
+    baseline lost and the reverse; transitions: the state at the cut-off in baseline x
+    in the scenario, a segment, ``LOST_BEFORE`` or ``NOT_SEEN``, for every patient
+    either run saw before it; under a placebo it is symmetric in expectation)."""
+    states = pd.concat({"baseline": _states(baseline, model), "scenario": _states(scenario, model)}, axis=1)
+    states = states.fillna(NOT_SEEN)
+    for run, table in (("baseline", baseline), ("scenario", scenario)):
+        states[f"lost_{run}"] = table.set_index(KEY)["lost"].reindex(states.index)
+    paired = states.reset_index()
+    both_kept = paired["baseline"].isin(model.names) & paired["scenario"].isin(model.names)
+    same = both_kept & (paired["baseline"] == paired["scenario"])
+    groups = [(name, paired[same & (paired["baseline"] == name)]) for name in model.names]
+    groups.append((ALL_KEPT, paired[both_kept]))
+    rows = [_loss_difference(name, group) for name, group in groups]
+    transitions = pd.crosstab(paired["baseline"], paired["scenario"])
+    order = [*model.names, LOST_BEFORE, NOT_SEEN]
+    transitions = transitions.reindex(index=order, columns=order, fill_value=0)
+    transitions.index.name, transitions.columns.name = "baseline at the cut-off", "scenario at the cut-off"
     return pd.DataFrame(rows).set_index("segment"), transitions
+
+
+def _loss_difference(name: str, group: pd.DataFrame) -> dict:
+    """Patients lost after the cut-off in each run, and the paired differences."""
+    base = group["lost_baseline"].to_numpy(dtype=bool)
+    other = group["lost_scenario"].to_numpy(dtype=bool)
+    per_rep = group.assign(base=base, other=other).groupby("replication")[["base", "other"]].mean()
+    over_replications = stats.t_interval((per_rep["other"] - per_rep["base"]).to_numpy(dtype=float))
+    by_patient = paired_indicator_interval(other.astype(float) - base.astype(float))
+    return {
+        "segment": name,
+        "patients": len(group),
+        "lost_baseline": float(base.mean()) if len(group) else np.nan,
+        "lost_scenario": float(other.mean()) if len(group) else np.nan,
+        "difference": over_replications["mean"],
+        "ci_low": over_replications["ci_low"],
+        "ci_high": over_replications["ci_high"],
+        "patient_difference": by_patient["mean"],
+        "patient_ci_low": by_patient["ci_low"],
+        "patient_ci_high": by_patient["ci_high"],
+        "kept_by_scenario_only": int((base & ~other).sum()),
+        "lost_by_scenario_only": int((~base & other).sum()),
+        "replications": len(per_rep),
+    }
+
+
+def paired_indicator_interval(differences: np.ndarray, z: float = 1.959964) -> dict[str, float]:
+    """Mean of paired differences (here -1, 0, +1 per patient) with a normal interval
+    (``z`` 1.96: 95%); NaN for fewer than two patients."""
+    n = len(differences)
+    if n < 2:
+        mean = float(differences.mean()) if n else np.nan
+        return {"mean": mean, "ci_low": np.nan, "ci_high": np.nan, "se": np.nan}
+    mean = float(differences.mean())
+    se = float(differences.std(ddof=1) / np.sqrt(n))
+    return {"mean": mean, "ci_low": mean - z * se, "ci_high": mean + z * se, "se": se}
