@@ -212,32 +212,37 @@ def figure(runs: dict, results: pd.DataFrame, shifts: pd.DataFrame, cutoff_day: 
     volume.set_title("Volume over two years")
     volume.legend(fontsize=8)
     chosen = results[results["measure"].isin(["visits_per_day_year_2"])]
+    over_replications = bool(chosen["ci_low"].notna().all())  # else only the within-run intervals exist
+    low, high = ("ci_low", "ci_high") if over_replications else ("batch_ci_low", "batch_ci_high")
     y = np.arange(len(chosen))
     effects.errorbar(
         chosen["difference"],
         y,
-        xerr=[chosen["difference"] - chosen["batch_ci_low"], chosen["batch_ci_high"] - chosen["difference"]],
+        xerr=[chosen["difference"] - chosen[low], chosen[high] - chosen["difference"]],
         fmt="o",
         capsize=4,
     )
     effects.axvline(0, color="grey", lw=0.8)
     effects.set_yticks(y, chosen["scenario"])
     effects.invert_yaxis()
-    effects.set_xlabel("visits per day in year two: scenario - baseline\n(paired 95% interval over monthly blocks)")
+    over = "replications" if over_replications else "monthly blocks"
+    effects.set_xlabel(f"visits per day in year two: scenario - baseline\n(paired 95% interval over {over})")
     effects.set_title("Volume in year two")
-    labels, values, low, high = [], [], [], []
+    labels, values, below, above = [], [], [], []
     for (scenario, segment), row in shifts.iterrows():
         labels.append(f"{scenario}: {segment}")
-        values.append(row["patient_difference"] * 100)
-        low.append((row["patient_difference"] - row["patient_ci_low"]) * 100)
-        high.append((row["patient_ci_high"] - row["patient_difference"]) * 100)
+        values.append(row["difference"] * 100)
+        interval = ("ci_low", "ci_high") if over_replications else ("patient_ci_low", "patient_ci_high")
+        below.append((row["difference"] - row[interval[0]]) * 100)
+        above.append((row[interval[1]] - row["difference"]) * 100)
     y = np.arange(len(labels))
-    segments.errorbar(values, y, xerr=[np.nan_to_num(low), np.nan_to_num(high)], fmt="o", capsize=3)
+    segments.errorbar(values, y, xerr=[np.nan_to_num(below), np.nan_to_num(above)], fmt="o", capsize=3)
     segments.axvline(0, color="grey", lw=0.8)
     segments.set_yticks(y, labels, fontsize=7)
     segments.invert_yaxis()
     segments.set_xlabel(
-        f"patients lost from day {cutoff_day}: scenario - baseline\n(percentage points, paired by patient, 95% interval)"
+        f"patients lost from day {cutoff_day}, scenario - baseline (pp)\n(paired 95% interval over "
+        + ("replications)" if over_replications else "patients)")
     )
     segments.set_title(f"dRFM segment at day {cutoff_day} in both runs")
     fig.tight_layout()
