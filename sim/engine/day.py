@@ -15,7 +15,7 @@ import simpy
 from sim.clock import MINUTES_PER_DAY, calendar_days
 from sim.demand.patients import draw_day
 from sim.engine.hospital import OpenDay
-from sim.engine.kernel import collector_paused, existing_objects_frozen, start_each_at
+from sim.engine.kernel import DayEnvironment, collector_paused, existing_objects_frozen, start_each_at
 from sim.engine.pathway import patient_day
 from sim.engine.records import gap_stages_reached
 from sim.schema import GAP_STAGES, HospitalConfig, RunConfig
@@ -27,7 +27,7 @@ Columns = dict[str, np.ndarray]
 def simulate_day(hospital: HospitalConfig, patients, day: int, date: dt.date) -> tuple[Columns, Columns]:
     """Simulate one day (``date``, the run's ``day``-th) from an empty clinic until the
     last patient leaves."""
-    env = simpy.Environment(initial_time=day * MINUTES_PER_DAY)
+    env = DayEnvironment(initial_time=day * MINUTES_PER_DAY)
     open_day = OpenDay(env, hospital, patients, day, date)  # starts the doctors' processes
     env.process(_open_doors(env, open_day))
     with collector_paused():
