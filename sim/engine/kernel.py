@@ -77,7 +77,10 @@ class DayEnvironment(simpy.Environment):
         self.event = self._event  # as SimPy binds its own (BoundClass.bind_early), not looked up at each call
 
     def _event(self) -> Event:
-        return Event(self)
+        event = Event.__new__(Event)  # Event.__init__, written out
+        event.env = self
+        event.callbacks = []
+        return event
 
     def timeout(self, delay: float, value: object = None) -> Timeout:  # type: ignore[override]
         if delay < 0:

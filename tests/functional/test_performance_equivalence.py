@@ -176,3 +176,26 @@ def test_simulated_replication_is_unchanged_by_the_kept_columns_store():
         for name, values in want.items():
             assert got[name].dtype == values.dtype, name
             np.testing.assert_array_equal(got[name], values, err_msg=name)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [float("nan")] * 3,
+        [1.5, float("nan"), 480],
+        [480, 490, 500],
+        [0.25, 1.0, 2.5],
+        [True, float("nan")],
+    ],
+    ids=["empty", "all_nan", "mixed", "integers", "floats", "bool_nan"],
+)
+def test_a_day_log_column_is_what_np_array_makes_of_it(values):
+    """The day's logged columns (``sim.engine.records._times``, by ``np.fromiter``)
+    have the values and dtype ``np.array`` gives, also for a column with no NaN that
+    holds only integers. (The engine writes only numbers into them.)"""
+    from sim.engine.records import _times
+
+    got, want = _times(values), np.array(values)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
