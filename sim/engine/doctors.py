@@ -273,7 +273,11 @@ def doctor_day(
                     log.doctor[visit] = doctor.id
                     log.waiting_at_consultation[visit] = waiting
                     log.rush_factor[visit] = factor
-                yield then(env.timeout(duration))
+                consulting = env.timeout(duration)
+                if seen is not None:  # then(), written out: it runs at every consultation
+                    leaving, seen = seen, None
+                    hand_over(leaving, doctor.id)
+                yield consulting
                 busy += duration
                 busy_in_session += max(0.0, min(now + duration, end) - max(now, start))
                 patients += 1

@@ -70,6 +70,8 @@ class Department:
         self.session_ends = session_ends or []
         self.works = works or []  # per queue: the department's sessions its doctors work
         self.rostered = any(len(w) < len(self.session_ends) for w in self.works)
+        # the queues in the order a shortest-queue choice looks at them, by where it starts
+        self.rotations = [queues[first:] + queues[:first] for first in range(len(queues))]
 
     def choose_queue(self, visit: int, draw: float) -> ConsultQueue:
         queues = self.queues
@@ -87,7 +89,8 @@ class Department:
         if deadlines and deadlines[0][0] < give_ups.env.now:
             give_ups.settle(give_ups.env.now)
         first = visit % len(queues)
-        return min(queues[first:] + queues[:first], key=_load)
+        rotated = self.rotations[first] if queues is self.queues else queues[first:] + queues[:first]
+        return min(rotated, key=_load)
 
     def on_duty_now(self) -> list[ConsultQueue]:
         """The queues whose doctors work the session under way (or next to start) and

@@ -46,12 +46,93 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from heapq import heappush
+from heapq import heappop, heappush
 
 import simpy
-from simpy.events import URGENT, Event, Initialize
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import NORMAL, URGENT, Event, Initialize, Timeout
 
 Day = Generator[simpy.Event, object, None]
+
+
+class DayEnvironment(simpy.Environment):
+    """A SimPy environment for one day, leaner on the three things the model does at
+    every step: read the clock, set a timeout, and have the next event processed. Same
+    events, same order (time, priority, scheduling order), same results:
+
+    * ``now`` is a plain attribute, set together with SimPy's ``_now`` whenever the
+      clock moves (``run``, ``step``), instead of a property (a function call, read
+      millions of times a run);
+    * ``timeout(delay)`` builds the ``Timeout`` and pushes it on the queue itself, as
+      ``Timeout.__init__`` and ``Environment.schedule`` do, without the two calls;
+    * ``run()`` (to the end of the day; ``until`` is left to SimPy's) is SimPy's
+      ``step`` loop written out, with no method call or ``try`` per event.
+    """
+
+    now = 0.0  # shadows Environment.now (a property): an attribute of each instance, see above
+
+    def __init__(self, initial_time: float = 0):
+        super().__init__(initial_time)
+        self.now = initial_time
+        self.event = self._event  # as SimPy binds its own (BoundClass.bind_early), not looked up at each call
+
+    def _event(self) -> Event:
+        event = Event.__new__(Event)  # Event.__init__, written out
+        event.env = self
+        event.callbacks = []
+        return event
+
+    def timeout(self, delay: float, value: object = None) -> Timeout:  # type: ignore[override]
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        event = Timeout.__new__(Timeout)
+        event.env = self
+        event.callbacks = []
+        event._value = value
+        event._delay = delay
+        event._ok = True
+        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), event))
+        return event
+
+    def step(self) -> None:
+        """SimPy's ``Environment.step``, the clock attribute set with ``_now`` before
+        the callbacks run. (``run(until)`` is SimPy's, on this step.)"""
+        try:
+            now, _, _, event = heappop(self._queue)
+        except IndexError:
+            raise EmptySchedule from None
+        self._now = self.now = now
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:
+            # as SimPy: the callbacks not yet run wait for the run to resume
+            event.callbacks = callbacks[callbacks.index(callback) + 1 :]
+            self.schedule(event, URGENT - 1)
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
+
+    def run(self, until: float | simpy.Event | None = None) -> object:
+        if until is not None:
+            return super().run(until)
+        queue = self._queue
+        while queue:
+            now, _, _, event = heappop(queue)
+            self._now = self.now = now
+            # from here as Environment.step: callbacks taken first, so none is added twice
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                # a failed event nobody handled stops the run, as in SimPy: a copy of its exception
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+        return None
 
 
 class LeanProcess:

@@ -48,7 +48,14 @@ def prepare(directory: Path) -> None:
 
 
 class DayWriter:
-    """Appends days of one table of one replication to its files in ``directory``."""
+    """Appends days of one table of one replication to its files in ``directory``.
+
+    A file's first day is written (and the file opened) when it comes; the days after
+    it wait in memory and are converted to Arrow together when the file is closed,
+    then written one row group per day as before: the conversion (a pandas frame, then
+    Arrow) costs about as much for a day's 160 doctor sessions as for a month of them.
+    The files are the same; a file is named only when closed, so a run killed mid-way
+    leaves the same finished parts either way."""
 
     def __init__(
         self, directory: Path, table: str, replication: int, frame: Callable[[dict[str, np.ndarray]], pd.DataFrame]
@@ -60,19 +67,37 @@ class DayWriter:
         self.writer: pq.ParquetWriter | None = None
         self.path: Path | None = None  # of the open file, once named
         self.days = 0
+        self.waiting: list[dict[str, np.ndarray]] = []  # days of the open file not yet written
 
     def write(self, columns: dict[str, np.ndarray]) -> None:
-        table = pa.Table.from_pandas(self.frame(columns), preserve_index=False)
         if self.days % DAYS_PER_FILE == 0:
             self.close()
             self.path = self.folder / f"r{self.replication:06d}-{self.days // DAYS_PER_FILE:06d}.parquet"
+            table = pa.Table.from_pandas(self.frame(columns), preserve_index=False)
             self.writer = pq.ParquetWriter(run_files.temporary(self.path), table.schema)
-        self.writer.write_table(table)
+            self.writer.write_table(table)
+        else:
+            self.waiting.append(columns)
         self.days += 1
 
+    def _write_waiting(self) -> None:
+        """The days waiting, converted together, written one row group per day."""
+        if not self.waiting:
+            return
+        names = list(self.waiting[0])
+        rows = [len(day[names[0]]) for day in self.waiting]
+        joined = {name: np.concatenate([day[name] for day in self.waiting]) for name in names}
+        self.waiting = []
+        table = pa.Table.from_pandas(self.frame(joined), preserve_index=False)
+        first = 0
+        for count in rows:
+            self.writer.write_table(table.slice(first, count))
+            first += count
+
     def close(self) -> None:
-        """Finish the open file (its footer) and give it its name: whole days only."""
+        """Finish the open file (its days, its footer) and give it its name: whole days only."""
         if self.writer is not None:
+            self._write_waiting()
             self.writer.close()
             self.writer = None
             os.replace(run_files.temporary(self.path), self.path)

@@ -20,7 +20,7 @@ from sim.analysis.stations import stations
 from sim.analysis.timelines import StationTimelines
 from sim.complaints import model as complaints
 from sim.demand.patients import draw_day
-from sim.engine.day import concat_columns, replication_days
+from sim.engine.day import GrowingColumns, replication_days
 from sim.engine.records import stage_names
 from sim.patients_over_time import population
 from sim.runs import runners
@@ -91,12 +91,12 @@ def run_replication(
     days = replication_days(cfg.hospital, cfg.run, replication, on_day_done, draw)
     if cfg.output.stream:
         return _run_streamed(cfg, replication, days, day_by_day, quality, stages, stream_to, over_time)
-    visit_parts, session_parts = [], []
+    kept_visits, kept_sessions = GrowingColumns(), GrowingColumns()
     for visits, sessions in days:
         _assess_day(visits, day_by_day, over_time, quality)
-        visit_parts.append(visits)
-        session_parts.append(sessions)
-    visits, sessions = concat_columns(visit_parts), concat_columns(session_parts)
+        kept_visits.add(visits)
+        kept_sessions.add(sessions)
+    visits, sessions = kept_visits.columns(), kept_sessions.columns()
     complaint_rows = day_by_day.handle()
     quality.escalate(complaint_rows)
     totals = KpiTotals(  # fed the whole replication at once

@@ -129,3 +129,73 @@ def test_figures_of_a_failed_forked_process_are_drawn_in_this_one(tmp_path, monk
     monkeypatch.setattr(report, "_draw", fails_in_the_copy)
     paths = report.save_figures(demo_result, tmp_path)
     assert all(path.is_file() for path in paths) and len(paths) == 6
+
+
+def test_kept_days_grown_in_place_equal_the_days_joined_at_the_end():
+    """``GrowingColumns`` (the kept visits of a replication, added day by day into
+    buffers that double) gives exactly what joining the days' arrays gives, dtypes
+    included: across several growths, a 2-D column, an empty day, and a day whose
+    column has a wider dtype (widened as ``np.concatenate`` widens it)."""
+    from sim.engine.day import GrowingColumns, concat_columns
+
+    rng = np.random.default_rng(7)
+    sizes = [3, 0, 5, 17, 1, 40]
+
+    def day(n, k):
+        return {
+            "time": rng.random(n),
+            "doctor": rng.integers(-1, 9, n).astype(np.int32 if k != 4 else np.int64),
+            "flag": rng.random(n) < 0.5,
+            "gaps": rng.random((n, 2)),
+        }
+
+    parts = [day(n, k) for k, n in enumerate(sizes)]
+    copies = [{name: values.copy() for name, values in part.items()} for part in parts]
+    store = GrowingColumns(initial_rows=4)
+    for part in parts:
+        store.add(part)
+    grown, joined = store.columns(), concat_columns(copies)
+    assert list(grown) == list(joined) and len(grown["time"]) == sum(sizes)
+    for name, values in joined.items():
+        assert grown[name].dtype == values.dtype and grown[name].shape == values.shape, name
+        np.testing.assert_array_equal(grown[name], values, err_msg=name)
+    assert grown["doctor"].dtype == np.int64 and grown["time"].flags.owndata
+
+
+def test_simulated_replication_is_unchanged_by_the_kept_columns_store():
+    """A replication's visits kept with ``GrowingColumns`` equal the days joined."""
+    from sim.engine.day import concat_columns, replication_days
+
+    cfg = to_typed(sim.compose(["hospital=teaching_demo", "run.days=5"]))
+    visits, sessions = simulate_replication(cfg.hospital, cfg.run, 0)
+    days = list(replication_days(cfg.hospital, cfg.run, 0))
+    joined_visits = concat_columns([v for v, _ in days])
+    joined_sessions = concat_columns([s for _, s in days])
+    for got, want in ((visits, joined_visits), (sessions, joined_sessions)):
+        assert list(got) == list(want)
+        for name, values in want.items():
+            assert got[name].dtype == values.dtype, name
+            np.testing.assert_array_equal(got[name], values, err_msg=name)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [float("nan")] * 3,
+        [1.5, float("nan"), 480],
+        [480, 490, 500],
+        [0.25, 1.0, 2.5],
+        [True, float("nan")],
+    ],
+    ids=["empty", "all_nan", "mixed", "integers", "floats", "bool_nan"],
+)
+def test_a_day_log_column_is_what_np_array_makes_of_it(values):
+    """The day's logged columns (``sim.engine.records._times``, by ``np.fromiter``)
+    have the values and dtype ``np.array`` gives, also for a column with no NaN that
+    holds only integers. (The engine writes only numbers into them.)"""
+    from sim.engine.records import _times
+
+    got, want = _times(values), np.array(values)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)

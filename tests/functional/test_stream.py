@@ -248,3 +248,40 @@ def test_wait_histogram_percentile_is_within_a_bin_of_numpys():
     for q in (0, 1, 2.5, 10, 50, 90, 99, 99.999, 100):
         assert math.isclose(histogram.percentile(q), np.percentile(waits, q), abs_tol=BIN_MIN), q
     assert math.isnan(WaitHistogram().percentile(90))
+
+
+def test_days_converted_together_give_the_files_of_days_converted_one_by_one(tmp_path, monkeypatch):
+    """``DayWriter`` converts a file's later days to Arrow together and writes them
+    one row group per day: its files are byte for byte those of writing each day as
+    it comes (its own conversion, its own row group), empty days included."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(stream, "DAYS_PER_FILE", 3)
+    rng = np.random.default_rng(3)
+    categories = ["lab", "imaging", "none"]
+
+    def frame(columns):
+        data = dict(columns)
+        data["exam"] = pd.Categorical.from_codes(columns["exam"], categories=categories)
+        return pd.DataFrame(data)
+
+    days = [
+        {"day": np.full(n, d, dtype=np.int32), "time": rng.random(n), "exam": rng.integers(0, 3, n).astype(np.int8)}
+        for d, n in enumerate([5, 0, 7, 4, 9, 1, 3])
+    ]
+    writer = stream.DayWriter(tmp_path / "together", "visits", 0, frame)
+    for columns in days:
+        writer.write(columns)
+    writer.close()
+    for part in range(3):  # one by one, as each day comes
+        name = f"r000000-{part:06d}.parquet"
+        tables = [pa.Table.from_pandas(frame(c), preserve_index=False) for c in days[3 * part : 3 * part + 3]]
+        alone = tmp_path / "alone" / name
+        alone.parent.mkdir(exist_ok=True)
+        with pq.ParquetWriter(alone, tables[0].schema) as one_by_one:
+            for table in tables:
+                one_by_one.write_table(table)
+        together = tmp_path / "together" / "visits.parquet" / name
+        assert together.read_bytes() == alone.read_bytes(), name
+        assert pq.ParquetFile(together).num_row_groups == len(tables)

@@ -14,6 +14,7 @@ import simpy
 
 import sim
 from sim.engine.kernel import (
+    DayEnvironment,
     LeanProcess,
     bell_at,
     call_at,
@@ -100,14 +101,14 @@ def test_yielding_something_that_is_not_an_event_is_refused():
 # --- the order of simultaneous events ---------------------------------------------------
 
 
-def _events_of(use_kernel: bool, seed: int) -> list[tuple]:
+def _events_of(use_kernel: bool, seed: int, environment=simpy.Environment) -> list[tuple]:
     """Patients start at given times (many equal) and, once started, wait a few
     minutes (often zero) twice; other processes, started while the day runs, tick at
     whole minutes. With ``use_kernel`` the patients start through ``start_each_at``;
     otherwise each is a plain SimPy process that sleeps until its start. Returns the
     log of (what, who, time) in the order it happened."""
     rng = random.Random(seed)
-    env = simpy.Environment()
+    env = environment()
     log = []
     starts = sorted(rng.choice([1.0, 2.0, 2.5, 3.0]) for _ in range(30))
     steps = [(rng.choice([0.0, 0.5, 1.0]), rng.choice([0.0, 1.0])) for _ in starts]
@@ -215,13 +216,13 @@ def test_what_is_set_up_before_the_day_comes_first_at_equal_times():
     assert log == ["bell A", "timer", "bell B", "call", "doctor"]
 
 
-def _consultations(use_kernel: bool, seed: int) -> list[tuple]:
+def _consultations(use_kernel: bool, seed: int, environment=simpy.Environment) -> list[tuple]:
     """A doctor sees patients one after another; each patient, seen out, waits a
     moment (often zero) and logs. Other processes tick at the same moments. With
     ``use_kernel`` the doctor sees each patient out with ``see_out`` and hands them
     over when next waiting; otherwise with ``succeed``. Returns the log."""
     rng = random.Random(seed)
-    env = simpy.Environment()
+    env = environment()
     log = []
     patients = [env.event() for _ in range(40)]
     durations = [rng.choice([0.0, 1.0, 1.0, 2.0]) for _ in patients]
@@ -271,6 +272,45 @@ def test_seeing_a_patient_out_keeps_the_order_of_events(seed):
     kernel = _consultations(True, seed)
     assert kernel == _consultations(False, seed)
     assert sum(entry[0] == "gone" for entry in kernel) == 40
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_day_environment_processes_events_in_simpys_order(seed):
+    """``DayEnvironment`` (a plain clock attribute, timeouts pushed directly, the step
+    loop written out) gives the very log plain SimPy gives: starts, timeouts, other
+    processes' ticks and patients seen out, many at equal times."""
+    for use_kernel in (True, False):
+        assert _events_of(use_kernel, seed, DayEnvironment) == _events_of(use_kernel, seed)
+        assert _consultations(use_kernel, seed, DayEnvironment) == _consultations(use_kernel, seed)
+
+
+def test_the_day_environment_clock_and_failures_are_simpys():
+    """Its ``now`` follows the clock through ``run``, ``run(until)`` and ``step``; a
+    negative timeout is refused; an unhandled failed event stops the run with a copy
+    of its exception, as SimPy does."""
+    env = DayEnvironment(initial_time=5.0)
+    seen = []
+
+    def ticker():
+        for delay in (1.0, 0.5, 2.0):
+            yield env.timeout(delay)
+            seen.append((env.now, env._now))
+
+    start_now(env, ticker())
+    env.step()  # the start
+    env.step()
+    assert env.now == env._now == 6.0
+    env.run(until=7.0)
+    assert env.now == 7.0
+    env.run()
+    assert seen == [(6.0, 6.0), (6.5, 6.5), (8.5, 8.5)] and env.now == 8.5
+    with pytest.raises(ValueError, match="Negative delay"):
+        env.timeout(-1.0)
+    failing = env.event()
+    call_at(env, 10.0, lambda _event: failing.fail(KeyError("lab")))
+    with pytest.raises(KeyError, match="lab") as raised:
+        env.run()
+    assert raised.value.__cause__ is not None and env.now == 10.0
 
 
 def test_a_doctor_is_woken_at_once_only_when_nothing_else_is_due():
