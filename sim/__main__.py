@@ -32,6 +32,7 @@ from sim.config.compose import (
     describe_error,
     to_typed,
 )
+from sim.config.mode_probe import skip_mode_probe
 from sim.reporting import help_screen
 from sim.runs import sweep_jobs as sweep
 from sim.runs.sweep_launch import jobs_fail_alone
@@ -189,7 +190,7 @@ def main() -> None:
     wants_tracebacks = "HYDRA_FULL_ERROR" in os.environ
     os.environ.setdefault("HYDRA_FULL_ERROR", "1")
     try:
-        with jobs_fail_alone():  # a sweep's job whose config cannot be composed fails alone
+        with jobs_fail_alone(), skip_mode_probe(sys.argv[1:]):  # sim.runs.sweep_launch, sim.config.mode_probe
             run()
     except BrokenPipeError:  # the output was piped into a reader that stopped (| head)
         _stdout_closed()

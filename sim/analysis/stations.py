@@ -97,7 +97,9 @@ def stations(hospital) -> list[Station]:
         staffing = staffed[duty]
         count = staffing.config.kiosks if staffing.kiosks else staffing.config.servers
         opens_min = opens if duty in ("registration", "kiosks") else parse_clock(staffing.config.opens)
-        return Station(name, label, stages, count, opens_min, duty=duty, **_station_servers(hospital, staffing), **kiosk)
+        return Station(
+            name, label, stages, count, opens_min, duty=duty, **_station_servers(hospital, staffing), **kiosk
+        )
 
     out = [station("registration_windows", "Registration windows", ("registration",), "registration", kiosk=False)]
     if registration.kiosks:
