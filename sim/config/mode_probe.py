@@ -8,9 +8,9 @@ every ``python -m sim``. In this project the mode is set only by an experiment
 command line can bring neither in (no experiment, no ``hydra.mode``,
 ``hydra.searchpath`` or ``hydra/`` choice, no flag such as ``--config-dir`` that could
 add other configs), the probe can only find no mode, and ``skip_mode_probe`` answers
-that without composing. Hydra then does what it does
-after a probe that found none: a single run. Like ``sim.runs.sweep_launch``, the method
-is wrapped only while the command runs, and left alone if Hydra no longer has it.
+that without composing. Hydra then does what it does after a probe that found none: a
+single run. Like ``sim.runs.sweep_launch``, the method is wrapped only while the
+command runs, and left alone if Hydra no longer has it.
 """
 
 from __future__ import annotations

@@ -40,16 +40,16 @@ class RunFigure:
 # inches: matplotlib's constrained layout measures every tick label twice before
 # drawing, a third to half of a figure's time. Those with user-named categories
 # (exam names, rotated) keep it.
-TIME_OF_DAY_MARGINS = (0.8, 0.3, 0.4, 0.6, 0.5)
+OUR_LABELS_MARGINS = (0.8, 0.3, 0.4, 0.6, 0.5)
 FIGURES = (
     RunFigure("waits_by_stage.png", run_figures.waits_by_stage, (7, 4)),
-    RunFigure("waits_by_hour.png", run_figures.waits_by_hour, (7, 4), layout=None, margins_in=TIME_OF_DAY_MARGINS),
+    RunFigure("waits_by_hour.png", run_figures.waits_by_hour, (7, 4), layout=None, margins_in=OUR_LABELS_MARGINS),
     RunFigure("stations.png", run_figures.station_timelines, run_figures.station_figure_size, layout=None),
     RunFigure("complaints_by_domain.png", complaint_figures.by_domain, (7, 4.5)),
-    RunFigure("complaints_by_hour.png", complaint_figures.by_hour, (7, 6), layout=None, margins_in=TIME_OF_DAY_MARGINS),
+    RunFigure("complaints_by_hour.png", complaint_figures.by_hour, (7, 6), layout=None, margins_in=OUR_LABELS_MARGINS),
     RunFigure("complaints_by_month.png", complaint_figures.by_month, (7, 4.5), complaint_figures.spans_two_months),
     RunFigure(
-        "complaints_lorenz.png", complaint_figures.lorenz_curve, (7, 4.5), layout=None, margins_in=TIME_OF_DAY_MARGINS
+        "complaints_lorenz.png", complaint_figures.lorenz_curve, (7, 4.5), layout=None, margins_in=OUR_LABELS_MARGINS
     ),
     # service quality: only when the hospital has the part switched on
     RunFigure("servqual_gaps.png", service_quality_figures.servqual_gaps, (7, 4.5), service_quality_figures.has_survey),
