@@ -32,8 +32,8 @@ from sim.config.compose import (
     describe_error,
     to_typed,
 )
-from sim.config.mode_probe import skip_mode_probe
-from sim.reporting import help_screen
+from sim.config.mode_probe import mode_may_be_set, skip_mode_probe
+from sim.reporting import figure_worker, help_screen
 from sim.runs import sweep_jobs as sweep
 from sim.runs.sweep_launch import jobs_fail_alone
 from sim.schema import Config, ResearchTask
@@ -189,6 +189,8 @@ def main() -> None:
     sys.argv[1:] = command_line_overrides(sys.argv[1:])
     wants_tracebacks = "HYDRA_FULL_ERROR" in os.environ
     os.environ.setdefault("HYDRA_FULL_ERROR", "1")
+    if not mode_may_be_set(sys.argv[1:]):  # one run, not a sweep: its figures are drawn by a process started now
+        figure_worker.start()
     try:
         with jobs_fail_alone(), skip_mode_probe(sys.argv[1:]):  # sim.runs.sweep_launch, sim.config.mode_probe
             run()

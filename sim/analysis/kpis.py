@@ -1010,6 +1010,14 @@ def describe(name: str) -> Kpi:
     raise KeyError(f"no KPI named {name!r}")
 
 
+def entry(name: str) -> Kpi | None:
+    """The catalogue entry of a KPI, or None for a name the catalogue does not know."""
+    try:
+        return describe(name)
+    except KeyError:
+        return None
+
+
 def _key_of(name: str, template: str, placeholder: str) -> str | None:
     """The key that makes ``template`` (``wait_{stage}_mean_min``) read ``name``, or None."""
     before, after = template.split("{" + placeholder + "}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.reporting.figure_style import kpi_entry
+from sim.analysis.kpis import entry as kpi_entry
 
 INSTALL_HINT = 'comparison.xlsx not written: install the excel extra (pip install "hospital-sim[excel]")'
 READABLE = {

@@ -19,8 +19,8 @@ import pandas as pd
 
 from sim.analysis import compare
 from sim.analysis.kpis import Better
+from sim.analysis.kpis import entry as kpi_entry
 from sim.reporting import numbers
-from sim.reporting.figure_style import kpi_entry
 
 
 def _mean(summary: pd.DataFrame, name: str) -> float:

@@ -17,23 +17,15 @@ BREAK_COLOUR = "#bbbbbb"
 BREAK_LABEL = "no doctor in session"
 
 
-def kpi_entry(name: str) -> kpis.Kpi | None:
-    """The catalogue entry of a KPI, or None for a name the catalogue does not know."""
-    try:
-        return kpis.describe(name)
-    except KeyError:
-        return None
-
-
 def kpi_title(name: str) -> str:
     """A KPI's label (its name when the catalogue does not know it)."""
-    entry = kpi_entry(name)
+    entry = kpis.entry(name)
     return entry.label if entry else name
 
 
 def kpi_axis_label(name: str) -> str:
     """``Mean wait for the doctor (min)``; shares in %."""
-    entry = kpi_entry(name)
+    entry = kpis.entry(name)
     if entry is None:
         return name
     unit = "%" if entry.unit == "share" else entry.unit
@@ -41,7 +33,7 @@ def kpi_axis_label(name: str) -> str:
 
 
 def is_share(name: str) -> bool:
-    entry = kpi_entry(name)
+    entry = kpis.entry(name)
     return entry is not None and entry.unit == "share"
 
 

@@ -25,9 +25,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
 from sim.analysis import stats
+from sim.analysis.kpis import entry as kpi_entry
 from sim.analysis.overload import overload_warnings
 from sim.reporting import executive, numbers
-from sim.reporting.figure_style import kpi_entry
 from sim.reporting.text import kpi_rows, labelled, precision_advice
 from sim.runs import run_files
 

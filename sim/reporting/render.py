@@ -6,10 +6,8 @@ month figure only when the run spans two months or more)."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +19,16 @@ matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 
 from sim.reporting import complaint_figures, run_figures, service_quality_figures  # noqa: E402
+from sim.reporting.figure_inputs import FigureInputs  # noqa: E402
+from sim.reporting.figure_worker import can_fork  # noqa: E402
 
 
 @dataclass(frozen=True)
 class RunFigure:
     name: str  # file name
-    draw: Callable  # (result, matplotlib Figure) -> None
-    size: tuple[float, float] | Callable  # inches, or a function of the result giving them
-    drawn_when: Callable | None = None  # (result) -> bool; None: always
+    draw: Callable  # (FigureInputs, matplotlib Figure) -> None
+    size: tuple[float, float] | Callable  # inches, or a function of the FigureInputs giving them
+    drawn_when: Callable | None = None  # (FigureInputs) -> bool; None: always
     layout: str | None = "constrained"  # matplotlib's layout engine; None: fixed margins, below or its own
     margins_in: tuple[float, float, float, float, float] | None = None  # left, right, top, bottom, row gap
 
@@ -63,9 +63,10 @@ FIGURES = (
 
 
 def save_figures(result, directory: Path) -> list[Path]:
-    """Draw the run's figures into ``directory``: in two processes where that is safe
-    (each figure takes matplotlib 0.1-0.5 s; see ``_render``). Returns
-    the paths of the figures drawn."""
+    """Draw the figures of a run (a ``sim.Result`` or its ``FigureInputs``) into
+    ``directory``: in two processes where that is safe (each figure takes matplotlib
+    0.1-0.5 s; see ``_render``). Returns the paths of the figures drawn."""
+    result = result if isinstance(result, FigureInputs) else FigureInputs.of(result)
     directory.mkdir(parents=True, exist_ok=True)
     figures = [figure for figure in FIGURES if figure.drawn_when is None or figure.drawn_when(result)]
     _render(result, directory, figures)
@@ -96,10 +97,8 @@ def _render(result, directory: Path, figures) -> None:
     """The figures are drawn by this process and a forked copy of it, each taking the
     next one not yet taken, largest first (``_claim_and_draw``), so that neither waits
     for the other while figures are left; if the copy fails, the figures it did not
-    finish are drawn here. Forking is used only on Linux with more than one core and no
-    other thread running (a fork copies only the calling thread, so locks held by
-    others would stay locked in the copy)."""
-    if not _can_fork():
+    finish are drawn here. Forking is used only where ``can_fork`` allows it."""
+    if not can_fork():
         _draw(result, directory, figures)
         return
     figures = sorted(figures, key=lambda f: -float(np.prod(f.size_for(result))))  # area: a guess at the cost
@@ -131,12 +130,3 @@ def _claim_and_draw(result, directory: Path, figures, next_figure, finished) -> 
 def _draw_in_child(result, directory: Path, figures, next_figure, finished) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
     _claim_and_draw(result, directory, figures, next_figure, finished)
-
-
-def _can_fork() -> bool:
-    return (
-        sys.platform.startswith("linux")
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )

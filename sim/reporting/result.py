@@ -9,7 +9,8 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.analysis.timelines import station_timelines
-from sim.reporting import render
+from sim.reporting import figure_worker
+from sim.reporting.figure_inputs import FigureInputs
 from sim.runs import replications, run_files
 from sim.runs.result import RunTables
 from sim.schema import Config
@@ -31,17 +32,29 @@ class Result(RunTables):
 
     def save(self, directory: str | Path, figures: bool = True, save_visits: bool = True) -> Path:
         """Write the run's files into ``directory`` (created if needed): the data files
-        (``RunTables.save``), ``stations.parquet``, then ``figures/`` (or remove an
-        earlier run's)."""
-        out = super().save(directory, save_visits)
+        (``RunTables.save``), ``stations.parquet`` and ``figures/`` (or remove an
+        earlier run's). The command line's figure process (``figure_worker``) draws
+        the figures while the data files are written; without one they are drawn here,
+        after them."""
+        out = Path(directory)
+        if not figures:
+            self._save_data(out, save_visits)
+            run_files.remove(out / "figures")
+            return out
+        out.mkdir(parents=True, exist_ok=True)
+        with run_files.written(out / "figures") as figures_dir:
+            handed_over = figure_worker.hand_over(FigureInputs.of(self), figures_dir)
+            self._save_data(out, save_visits)
+            if not (handed_over and figure_worker.drawn()):
+                from sim.reporting import render  # matplotlib: only where figures are drawn
+
+                render.save_figures(self, figures_dir)
+        return out
+
+    def _save_data(self, out: Path, save_visits: bool) -> None:
+        super().save(out, save_visits)
         with run_files.written(out / "stations.parquet") as path:
             self.stations.to_parquet(path, index=False)
-        if figures:
-            with run_files.written(out / "figures") as path:
-                render.save_figures(self, path)
-        else:
-            run_files.remove(out / "figures")
-        return out
 
 
 def simulate(

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.analysis import kpis  # noqa: E402
 from sim.reporting import figure_style as style  # noqa: E402
 from sim.runs import sweep_table as aggregate  # noqa: E402
 
@@ -112,7 +113,7 @@ def _scenario_axis(ax, y, names, labels, kpi: str) -> None:
 
 def _value_axis(ax, kpi: str, axis: str = "x") -> None:
     """From zero for a KPI bounded below by zero; shares in %."""
-    entry = style.kpi_entry(kpi)
+    entry = kpis.entry(kpi)
     target = ax.xaxis if axis == "x" else ax.yaxis
     if entry is not None and entry.bounds[0] == 0.0:
         if axis == "x":

@@ -1,21 +1,19 @@
-"""A sweep's outputs: the comparison table (CSV, Parquet and Excel), its figures and report,
-and the Hydra callback that writes them and prints the closing summary when a sweep
-ends (``conf/config.yaml``)."""
+"""A sweep's outputs: the comparison table (CSV, Parquet and Excel), its figures and
+report, written when a sweep ends (``sim.reporting.sweep_summary``) or by ``python -m
+sim.report``."""
 
 from __future__ import annotations
 
 import fnmatch
-import time
 from pathlib import Path
 
 import pandas as pd
-from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 
+from sim.analysis.kpis import entry as kpi_entry
 from sim.reporting import excel, sweep_figures
 from sim.reporting import html as html_report
-from sim.reporting.figure_style import kpi_entry
-from sim.runs import run_files, sweep_jobs
+from sim.runs import run_files
 from sim.runs import sweep_table as aggregate
 
 
@@ -88,45 +86,3 @@ def describe_outputs(written: dict) -> str:
         + (f"workbook: {workbook}\n" if workbook else f"{excel.INSTALL_HINT}\n")
         + f"report: {written['report']}"
     )
-
-
-class SweepSummary(Callback):
-    """Hydra callback (conf/config.yaml): record which sweep runs in the sweep directory;
-    after it, summarise its jobs, write the comparison table and report, and exit
-    non-zero if a job failed."""
-
-    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
-        self._started = time.time()
-        sweep_jobs.record_sweep(config)
-
-    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
-        sweep_dir = Path(config.hydra.sweep.dir)
-        jobs = aggregate.find_jobs(sweep_dir)
-        started = getattr(self, "_started", 0.0)
-        complete = [job for job in jobs if job.status == aggregate.COMPLETE]
-        skipped = [job for job in complete if job.finished_unix < started]
-        failed = [job for job in jobs if job.status == aggregate.FAILED]
-        print(
-            f"sweep {sweep_dir}: {len(jobs)} job(s): {len(complete)} complete "
-            f"({len(skipped)} skipped as already complete), {len(failed)} failed, "
-            f"{len(jobs) - len(complete) - len(failed)} incomplete"
-        )
-        for job in failed:
-            print(f"  FAILED job {job.name}: {job.error_line} (see {job.directory / run_files.ERROR})")
-        earlier = aggregate.earlier_jobs(sweep_dir)
-        if earlier:
-            print(
-                f"  not reported: job folder(s) {', '.join(earlier)}, left by an earlier, different sweep "
-                "in this directory"
-            )
-        if complete:
-            problem = aggregate.baseline_problem(jobs, aggregate.effective_baseline(jobs))
-            if problem:
-                print(f"  no differences computed: compare.{problem}")
-            try:
-                written = write_sweep_outputs(sweep_dir, jobs)
-                print(describe_outputs(written))
-            except Exception as error:  # the summary must still be printed and the exit code set
-                print(f"could not write the sweep report: {error!r}; try `python -m sim.report {sweep_dir}`")
-        if failed:
-            raise SystemExit(1)

@@ -10,8 +10,8 @@ import math
 import pandas as pd
 
 from sim.analysis import stats
+from sim.analysis.kpis import entry as kpi_entry
 from sim.reporting import numbers
-from sim.reporting.figure_style import kpi_entry
 
 FLAG = "!"
 OTHER = "Other KPIs"

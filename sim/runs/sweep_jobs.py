@@ -9,8 +9,9 @@ Re-running a sweep into the same directory (``hydra.sweep.dir=…``) skips every
 whose marker records the same configuration (a digest of everything that shapes the
 results: not output, runner, comparison settings or ``run.jobs``). A job that fails
 writes ``error.txt`` (the message or traceback) into its directory and the sweep goes
-on; at the end ``SweepSummary`` prints how many jobs are complete, were skipped or
-failed, writes the sweep's comparison table and report, and exits 1 if any failed.
+on; at the end ``SweepSummary`` (``sim.reporting.sweep_summary``) prints how many jobs
+are complete, were skipped or failed, writes the sweep's comparison table and report,
+and exits 1 if any failed.
 
 A sweep directory reused for a different sweep (other overrides or swept values) may
 still hold job folders of the earlier one. So the sweep writes ``sweep.json`` (an

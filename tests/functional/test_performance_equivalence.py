@@ -104,10 +104,10 @@ def _passes_in_a_process_of_its_own(test: str) -> bool:
 def test_figures_drawn_in_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch, demo_result):
     if _passes_in_a_process_of_its_own("test_figures_drawn_in_two_processes_are_those_drawn_in_one"):
         return
-    if not report._can_fork():
+    if not report.can_fork():
         pytest.skip("figures are drawn in one process here (not Linux, one core, or threads running)")
     report.save_figures(demo_result, tmp_path / "two")
-    monkeypatch.setattr(report, "_can_fork", lambda: False)
+    monkeypatch.setattr(report, "can_fork", lambda: False)
     report.save_figures(demo_result, tmp_path / "one")
     one, two = _figure_bytes(tmp_path / "one"), _figure_bytes(tmp_path / "two")
     assert len(one) == 6 and one == two
@@ -116,7 +116,7 @@ def test_figures_drawn_in_two_processes_are_those_drawn_in_one(tmp_path, monkeyp
 def test_figures_of_a_failed_forked_process_are_drawn_in_this_one(tmp_path, monkeypatch, demo_result):
     if _passes_in_a_process_of_its_own("test_figures_of_a_failed_forked_process_are_drawn_in_this_one"):
         return
-    if not report._can_fork():
+    if not report.can_fork():
         pytest.skip("figures are drawn in one process here")
     parent = os.getpid()
     draw = report._draw
