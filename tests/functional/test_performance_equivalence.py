@@ -3,8 +3,6 @@
 import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -19,6 +17,7 @@ from sim.reporting import render as report
 from sim.runs import sweep_jobs as sweep
 from sim.runs.result import config_to_yaml
 from sim.streams import Streams
+from tests.forking import figure_bytes, passes_in_a_process_of_its_own
 
 
 @pytest.mark.parametrize("hospital", ["teaching_demo", "general_hospital", "validation_mmc", "validation_network"])
@@ -80,41 +79,20 @@ def test_config_digest_is_that_of_omegaconfs_container():
         assert sweep.config_digest(typed) == expected
 
 
-def _figure_bytes(directory):
-    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.png"))}
-
-
-def _passes_in_a_process_of_its_own(test: str) -> bool:
-    """Under pytest-xdist a worker runs threads, so figures are drawn in one process
-    there (forking a threaded process is unsafe): run the test in a fresh pytest, in
-    one process, where the forked path is taken. True when it ran there and passed."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        return False
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", f"{__file__}::{test}"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout[-3000:]
-    return True
-
-
 def test_figures_drawn_in_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch, demo_result):
-    if _passes_in_a_process_of_its_own("test_figures_drawn_in_two_processes_are_those_drawn_in_one"):
+    if passes_in_a_process_of_its_own(__file__, "test_figures_drawn_in_two_processes_are_those_drawn_in_one"):
         return
     if not report.can_fork():
         pytest.skip("figures are drawn in one process here (not Linux, one core, or threads running)")
     report.save_figures(demo_result, tmp_path / "two")
     monkeypatch.setattr(report, "can_fork", lambda: False)
     report.save_figures(demo_result, tmp_path / "one")
-    one, two = _figure_bytes(tmp_path / "one"), _figure_bytes(tmp_path / "two")
+    one, two = figure_bytes(tmp_path / "one"), figure_bytes(tmp_path / "two")
     assert len(one) == 6 and one == two
 
 
 def test_figures_of_a_failed_forked_process_are_drawn_in_this_one(tmp_path, monkeypatch, demo_result):
-    if _passes_in_a_process_of_its_own("test_figures_of_a_failed_forked_process_are_drawn_in_this_one"):
+    if passes_in_a_process_of_its_own(__file__, "test_figures_of_a_failed_forked_process_are_drawn_in_this_one"):
         return
     if not report.can_fork():
         pytest.skip("figures are drawn in one process here")
