@@ -19,10 +19,11 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sim.reporting.forking import can_fork
 
 if TYPE_CHECKING:  # imported by the command line before the fork: nothing heavy here
     from sim.reporting.figure_inputs import FigureInputs
@@ -76,7 +77,8 @@ def hand_over(inputs: FigureInputs, directory: Path) -> bool:
         stop()
         return False
     try:
-        _worker.connection.send((inputs, Path(directory)))
+        # absolute: this process may have changed directory since the fork (hydra.job.chdir)
+        _worker.connection.send((inputs, Path(directory).absolute()))
     except OSError:
         stop()
         return False
@@ -124,15 +126,3 @@ def _own_group(pid: int) -> None:
         os.setpgid(pid, 0)
     except OSError:  # done already by the other side, or the process has exited
         pass
-
-
-def can_fork() -> bool:
-    """Whether this process may fork a copy of itself to draw figures with: on Linux,
-    with more than one core and no other thread running (a fork copies only the calling
-    thread, so locks held by others would stay locked in the copy)."""
-    return (
-        sys.platform.startswith("linux")
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )

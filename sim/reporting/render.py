@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from sim.reporting import complaint_figures, run_figures, service_quality_figures  # noqa: E402
 from sim.reporting.figure_inputs import FigureInputs  # noqa: E402
-from sim.reporting.figure_worker import can_fork  # noqa: E402
+from sim.reporting.forking import can_fork  # noqa: E402
 
 
 @dataclass(frozen=True)

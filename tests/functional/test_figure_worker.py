@@ -13,6 +13,7 @@ import pytest
 
 from sim.reporting import figure_worker, render
 from sim.reporting.figure_inputs import FigureInputs
+from sim.reporting.forking import can_fork
 from tests.forking import figure_bytes, passes_in_a_process_of_its_own
 
 SIX = {
@@ -33,10 +34,16 @@ def no_figure_process_left():
 
 def _started() -> int:
     """Start the figure process; its pid."""
-    if not figure_worker.can_fork():
+    if not can_fork():
         pytest.skip("no figure process here (not Linux, one core, or threads running)")
     figure_worker.start()
     return figure_worker._worker.process.pid
+
+
+def _machine_forks() -> bool:
+    """Whether a command started here forks its figure process (this pytest process
+    may not fork: pytest-xdist runs threads)."""
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
 
 
 def _gone(pid: int) -> bool:
@@ -135,8 +142,8 @@ def _command_line(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
 
 
 def test_a_command_line_run_draws_its_figures_in_the_figure_process(tmp_path):
-    if not figure_worker.can_fork():
-        pytest.skip("no figure process here")
+    if not _machine_forks():
+        pytest.skip("no figure process on this machine (not Linux, or one core)")
     out = tmp_path / "run"
     proc = _command_line(tmp_path, "hospital=teaching_demo", "run.days=3", f"hydra.run.dir={out}")
     assert proc.returncode == 0, proc.stderr
@@ -154,8 +161,8 @@ def test_a_command_line_run_draws_its_figures_in_the_figure_process(tmp_path):
 def test_a_command_without_figures_ends_and_leaves_no_figure_process(tmp_path, overrides, code):
     """It ends (multiprocessing would otherwise wait for the figure process at exit)
     and the figure process it started is gone."""
-    if not figure_worker.can_fork():
-        pytest.skip("no figure process here")
+    if not _machine_forks():
+        pytest.skip("no figure process on this machine (not Linux, or one core)")
     out = tmp_path / "run"
     proc = _command_line(tmp_path, "hospital=teaching_demo", "run.days=3", *overrides, f"hydra.run.dir={out}")
     assert proc.returncode == code, proc.stderr
