@@ -37,7 +37,7 @@ class _Worker:
         self.connection, their_end = context.Pipe()
         sys.stdout.flush()  # what is buffered would otherwise be written by both processes
         sys.stderr.flush()
-        self.process = context.Process(target=_serve, args=(their_end,), name="hospital-sim figures")
+        self.process = context.Process(target=_serve, args=(their_end, self.connection), name="hospital-sim figures")
         self.process.start()
         their_end.close()
         _own_group(self.process.pid)
@@ -98,10 +98,11 @@ def drawn() -> bool:
     return failure is None
 
 
-def _serve(connection) -> None:
+def _serve(connection, parents_end) -> None:
     """The figure process: import the figure code, then draw the one run it is sent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
     _own_group(0)
+    parents_end.close()  # the fork copied it: closed here, the parent's death reads as the end of the pipe
     from sim.reporting import render  # what this process is for: matplotlib and the figures
 
     try:

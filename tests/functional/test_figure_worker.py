@@ -47,11 +47,12 @@ def _machine_forks() -> bool:
 
 
 def _gone(pid: int) -> bool:
+    """No such process, or only its exit status left (a zombie, for its parent to reap)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
         return True
-    return False
 
 
 def test_the_figure_process_draws_what_this_process_draws(tmp_path, monkeypatch, demo_result):
@@ -124,7 +125,13 @@ def _command_line(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
     """``python -m sim`` with ``overrides``, telling the figure process's pid when it
     starts and at exit whether this process imported matplotlib (the figure process
     exits without running exit handlers)."""
-    script = (
+    return subprocess.run(
+        [sys.executable, "-c", _script(overrides)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+
+def _script(overrides) -> str:
+    return (
         "import atexit, runpy, sys\n"
         "from sim.reporting import figure_worker\n"
         "atexit.register(lambda: print('matplotlib imported here:', 'matplotlib' in sys.modules))\n"
@@ -135,9 +142,6 @@ def _command_line(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
         "figure_worker.start = started\n"
         f"sys.argv = ['sim', *{list(overrides)!r}]\n"
         "runpy.run_module('sim', run_name='__main__', alter_sys=True)\n"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
     )
 
 
@@ -168,3 +172,27 @@ def test_a_command_without_figures_ends_and_leaves_no_figure_process(tmp_path, o
     assert proc.returncode == code, proc.stderr
     pid = int(proc.stdout.split("figure process:")[1].split()[0])
     assert _gone(pid) and not (out / "figures").exists()
+
+
+def test_the_figure_process_ends_when_the_command_is_killed(tmp_path):
+    """Killed (no exit handler runs), the command leaves its figure process waiting for
+    a run that will not come: it must see the end of the pipe and exit by itself."""
+    if not _machine_forks():
+        pytest.skip("no figure process on this machine (not Linux, or one core)")
+    overrides = ["hospital=general_hospital", "run.days=300", "output.progress=false", f"hydra.run.dir={tmp_path}/run"]
+    command = subprocess.Popen(
+        [sys.executable, "-c", _script(overrides)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        pid = int(command.stdout.readline().split("figure process:")[1])
+    finally:
+        command.kill()
+        command.wait()
+    deadline = time.monotonic() + 30  # it may still be importing matplotlib
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid)
