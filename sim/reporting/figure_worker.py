@@ -58,6 +58,8 @@ def start() -> None:
     global _worker
     if _worker is not None or not can_fork():
         return
+    import pandas  # noqa: F401  both processes need it: imported once, before the fork (0.3 s of CPU)
+
     _worker = _Worker()
     atexit.register(stop)  # before multiprocessing's own exit handler, which would wait for it
 
