@@ -51,7 +51,7 @@ def kpi_table(summary: pd.DataFrame, threshold: float | None = 0.10, replication
     where the relative half-width exceeds ``threshold`` (None: no flags)."""
     rows = kpi_rows(summary)
     flagged = stats.imprecise(summary, threshold) if threshold is not None else pd.Series(False, summary.index)
-    width = max([30, *(len(labelled(label, unit)) for _, label, unit, _ in rows)])
+    width = max([30, *(2 + len(labelled(label, unit)) for _, label, unit, _ in rows)])  # labels are indented by 2
     header = f"{'':<{width}}  {'mean':>10}  {'95% interval':>24}  {'±':>7}"
     lines, group = [], None
     for (this_group, label, unit, row), flag in zip(rows, flagged.reindex([r[3].name for r in rows]), strict=True):

@@ -49,6 +49,17 @@ def test_flags_appear_exactly_where_the_half_width_exceeds_the_threshold(demo_re
     assert ("run.replications (now 3)" in table) == bool(expected)
 
 
+def test_kpi_table_columns_line_up_even_for_the_longest_label(demo_result):
+    """Every row, the longest label's too, ends where the header does (numbers are
+    right-aligned): a label wider than its column would push its numbers out."""
+    table = kpi_table(demo_result.summary, None)
+    lines = [line for line in table.splitlines() if line.startswith("  ")]
+    header = next(line for line in table.splitlines() if line.rstrip().endswith("±"))
+    longest = max(lines, key=lambda line: len(re.split(r"\s{2,}", line.strip())[0]))
+    assert "respect & patient rights" in longest  # the demo has the catalogue's longest labels
+    assert {len(line) for line in lines} == {len(header)}
+
+
 def test_overload_is_warned_with_station_numbers_and_what_to_change():
     overloaded = run(*OVERLOADED)
     warnings = overload_warnings(overloaded.summary, overloaded.stations, overloaded.config.hospital)
