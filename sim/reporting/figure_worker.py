@@ -1,8 +1,8 @@
 """A process, started with the command line, that draws the run's figures.
 
-Importing matplotlib and the figure code takes half a second, and the start of a run
-(Hydra composing the config, the imports the simulation needs) takes a second and a
-half on one core. ``start`` forks a process as the command begins; it makes those
+Importing matplotlib and the figure code takes half a second, and a run takes more
+than a second to reach its figures (Hydra composing the config, the imports the
+simulation needs, the simulation) on one core. ``start`` forks a process as the command begins; it makes those
 imports on the other core while this one composes the config and simulates, then
 waits. ``hand_over`` sends it a run's ``FigureInputs`` and the folder to draw them in;
 it draws them (with a forked copy of itself, ``render.save_figures``) while this
