@@ -107,6 +107,8 @@ def run(cfg: DictConfig) -> str | None:
     except ConfigError as error:
         _remove_if_only_hydra_files(run_dir, hydra_cfg)
         refuse(error)
+    if not typed.output.figures or typed.research.task != ResearchTask.none:
+        figure_worker.stop()  # this run draws no figures: the process started for them is not needed
     sweep.writing_into("run", out)
     started = time.perf_counter()
     try:

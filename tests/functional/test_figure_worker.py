@@ -140,6 +140,12 @@ def _script(overrides) -> str:
         "    start()\n"
         "    print('figure process:', figure_worker._worker.process.pid, flush=True)\n"
         "figure_worker.start = started\n"
+        "from sim.reporting.result import Result\n"
+        "save = Result.save\n"
+        "def saved(self, *args, **kwargs):\n"
+        "    print('figure process at saving:', figure_worker._worker is not None, flush=True)\n"
+        "    return save(self, *args, **kwargs)\n"
+        "Result.save = saved\n"
         f"sys.argv = ['sim', *{list(overrides)!r}]\n"
         "runpy.run_module('sim', run_name='__main__', alter_sys=True)\n"
     )
@@ -151,14 +157,14 @@ def test_a_command_line_run_draws_its_figures_in_the_figure_process(tmp_path):
     out = tmp_path / "run"
     proc = _command_line(tmp_path, "hospital=teaching_demo", "run.days=3", f"hydra.run.dir={out}")
     assert proc.returncode == 0, proc.stderr
-    assert "matplotlib imported here: False" in proc.stdout
+    assert "matplotlib imported here: False" in proc.stdout and "figure process at saving: True" in proc.stdout
     assert set(figure_bytes(out / "figures")) == SIX and (out / "report.html").is_file()
 
 
 @pytest.mark.parametrize(
     "overrides, code",
     [
-        (["output.figures=false"], 0),  # never handed a run: killed when the command ends
+        (["output.figures=false"], 0),  # never handed a run: killed once the config says so
         (["run.days=0"], 2),  # a refused config
     ],
 )
@@ -172,6 +178,8 @@ def test_a_command_without_figures_ends_and_leaves_no_figure_process(tmp_path, o
     assert proc.returncode == code, proc.stderr
     pid = int(proc.stdout.split("figure process:")[1].split()[0])
     assert _gone(pid) and not (out / "figures").exists()
+    if code == 0:  # stopped as soon as the config said no figures, not at the end
+        assert "figure process at saving: False" in proc.stdout
 
 
 def test_the_figure_process_ends_when_the_command_is_killed(tmp_path):
