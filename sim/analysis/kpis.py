@@ -265,7 +265,7 @@ GROUPS: dict[str, tuple[Kpi | Family, ...]] = {
             "visits_per_day",
             "Visits per day",
             "visits per day",
-            "visits per day the clinic saw patients",
+            "visits per open day (a day on which the clinic saw patients)",
             Better.NONE,
             NON_NEGATIVE,
             lambda t: t["visits"] / max(1, t["open_days"]),
